@@ -1,0 +1,34 @@
+# Weft: the two commands a user needs are `make run` and `make check`.
+BUILD ?= build
+JOBS ?= 2
+export CCACHE_DIR ?= /var/cache/weft-ccache
+export CCACHE_BASEDIR := $(CURDIR)
+
+.PHONY: setup configure build run check clean
+
+setup:
+	bash scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	bash scripts/setup.sh
+	cmake -G Ninja -S . -B $(BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+	  -DLLVM_USE_LINKER=lld-22 \
+	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+	  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: setup build
+	bash scripts/run-example.sh $(BUILD)
+
+check: setup build
+	bash scripts/check.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,46 @@
+//===- Import.h - ONNX model -> onnx dialect --------------------*- C++ -*-===//
+//
+// Imports an ONNX model into a module holding one `func.func @main` in the
+// onnx dialect. Parsing, checking, opset lifting and type inference are done
+// by ONNX's own C++ library; every error is a diagnostic naming the file and,
+// where there is one, the node.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_TARGET_ONNX_IMPORT_H
+#define WEFT_TARGET_ONNX_IMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace weft {
+
+/// What the importer does besides building IR.
+struct ImportOptions {
+  /// Run onnx::checker on the model (structure, SSA, topological order).
+  bool runChecker = true;
+  /// Run ONNX's type and shape inference before building IR.
+  bool inferShapes = true;
+  /// Deepest nesting of If/Loop/Scan bodies accepted.
+  int maxSubgraphDepth = 32;
+};
+
+/// Imports the model file at `path`. External data is read from the model's
+/// folder only. Returns null after emitting diagnostics on failure.
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXModel(mlir::MLIRContext *context, llvm::StringRef path,
+                const ImportOptions &options = {});
+
+/// Imports a serialized ModelProto; `displayName` names it in diagnostics and
+/// `baseDir` is where its external data lives ("" allows none).
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXModelFromBytes(mlir::MLIRContext *context, llvm::StringRef bytes,
+                         llvm::StringRef displayName, llvm::StringRef baseDir,
+                         const ImportOptions &options = {});
+
+/// Registers `--import-onnx` with mlir-translate style tools.
+void registerImportONNXTranslation();
+
+} // namespace weft
+
+#endif // WEFT_TARGET_ONNX_IMPORT_H

@@ -1,0 +1,370 @@
+//===- ModelPreparation.cpp - Read, check and normalize a model ------------===//
+
+#include "ModelPreparation.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/schema.h"
+#include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <climits>
+#include <functional>
+#include <map>
+#include <set>
+
+using namespace llvm;
+
+namespace weft {
+namespace {
+
+using GraphVisitor = std::function<bool(onnx::GraphProto &, int depth)>;
+
+/// Visits `graph` and every subgraph nested in its nodes' attributes, depth
+/// first; stops when `visit` returns false.
+bool walkGraphs(onnx::GraphProto &graph, int depth, const GraphVisitor &visit) {
+  if (!visit(graph, depth))
+    return false;
+  for (auto &node : *graph.mutable_node())
+    for (auto &attr : *node.mutable_attribute()) {
+      if (attr.has_g() && !walkGraphs(*attr.mutable_g(), depth + 1, visit))
+        return false;
+      for (auto &g : *attr.mutable_graphs())
+        if (!walkGraphs(g, depth + 1, visit))
+          return false;
+    }
+  return true;
+}
+
+/// The name diagnostics use for a node.
+std::string nodeName(const onnx::NodeProto &node) {
+  return node.name().empty() ? node.op_type() : node.name();
+}
+
+bool fail(PreparationError &error, std::string message, std::string node = "") {
+  error.message = std::move(message);
+  error.node = std::move(node);
+  return false;
+}
+
+/// Refuses subgraphs nested deeper than `maxDepth`.
+bool checkDepth(onnx::ModelProto &model, int maxDepth, PreparationError &error) {
+  return walkGraphs(*model.mutable_graph(), 0,
+                    [&](onnx::GraphProto &graph, int depth) {
+                      if (depth <= maxDepth)
+                        return true;
+                      return fail(error,
+                                  "subgraphs (If/Loop/Scan bodies) are nested " +
+                                      std::to_string(depth) +
+                                      " deep; at most " +
+                                      std::to_string(maxDepth) +
+                                      " levels are supported",
+                                  graph.name());
+                    });
+}
+
+/// Key of a model-local function: "domain:name".
+std::string functionKey(const std::string &domain, const std::string &name) {
+  return domain + ":" + name;
+}
+
+/// Refuses functions that call themselves, directly or not.
+bool checkFunctionRecursion(
+    const std::map<std::string, const onnx::FunctionProto *> &functions,
+    PreparationError &error) {
+  std::map<std::string, int> state; // 1: on the stack, 2: done
+  std::function<bool(const std::string &)> visit =
+      [&](const std::string &key) -> bool {
+    if (state[key] == 2)
+      return true;
+    if (state[key] == 1)
+      return fail(error, "function '" + key +
+                             "' calls itself (directly or through others); "
+                             "recursive functions cannot be imported");
+    state[key] = 1;
+    const onnx::FunctionProto *f = functions.at(key);
+    for (const auto &node : f->node()) {
+      std::string callee = functionKey(node.domain(), node.op_type());
+      if (functions.count(callee) && !visit(callee))
+        return false;
+    }
+    state[key] = 2;
+    return true;
+  };
+  for (const auto &entry : functions)
+    if (!visit(entry.first))
+      return false;
+  return true;
+}
+
+/// Replaces every call of a model-local function by the function's body, with
+/// its internal values renamed apart and attribute references resolved.
+void inlineFunctions(
+    onnx::GraphProto &graph,
+    const std::map<std::string, const onnx::FunctionProto *> &functions,
+    int &callCounter) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+    for (auto &node : *graph.mutable_node()) {
+      auto it = functions.find(functionKey(node.domain(), node.op_type()));
+      if (it == functions.end()) {
+        *nodes.Add() = node;
+        continue;
+      }
+      changed = true;
+      const onnx::FunctionProto &f = *it->second;
+      std::string prefix =
+          f.name() + "__" + std::to_string(callCounter++) + "__";
+      std::map<std::string, std::string> rename;
+      for (int i = 0; i < f.input_size(); ++i)
+        rename[f.input(i)] = i < node.input_size() ? node.input(i) : "";
+      for (int i = 0; i < f.output_size(); ++i)
+        rename[f.output(i)] = i < node.output_size() ? node.output(i) : "";
+      std::map<std::string, const onnx::AttributeProto *> callerAttrs;
+      for (const auto &attr : node.attribute())
+        callerAttrs[attr.name()] = &attr;
+      auto mapName = [&](const std::string &name) {
+        if (name.empty())
+          return name;
+        auto r = rename.find(name);
+        return r != rename.end() ? r->second : prefix + name;
+      };
+      for (const auto &bodyNode : f.node()) {
+        onnx::NodeProto *copy = nodes.Add();
+        *copy = bodyNode;
+        copy->set_name(prefix + bodyNode.name());
+        for (auto &in : *copy->mutable_input())
+          in = mapName(in);
+        for (auto &out : *copy->mutable_output())
+          out = mapName(out);
+        google::protobuf::RepeatedPtrField<onnx::AttributeProto> attrs;
+        for (const auto &attr : copy->attribute()) {
+          if (attr.ref_attr_name().empty()) {
+            *attrs.Add() = attr;
+            continue;
+          }
+          auto caller = callerAttrs.find(attr.ref_attr_name());
+          if (caller == callerAttrs.end())
+            continue; // unset: the op's default applies
+          onnx::AttributeProto *resolved = attrs.Add();
+          *resolved = *caller->second;
+          resolved->set_name(attr.name());
+        }
+        *copy->mutable_attribute() = attrs;
+      }
+    }
+    *graph.mutable_node() = nodes;
+  }
+}
+
+/// Reads every tensor stored as external data into raw_data, refusing
+/// locations outside `baseDir`, missing files and out-of-range extents.
+bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
+                        PreparationError &error) {
+  if (!tensor.has_data_location() ||
+      tensor.data_location() != onnx::TensorProto::EXTERNAL)
+    return true;
+  std::string what = "tensor '" + tensor.name() + "': external data";
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &entry : tensor.external_data()) {
+    auto parseNumber = [&](const std::string &text, int64_t &out) {
+      if (text.empty() || text.size() > 18 ||
+          !llvm::all_of(text, [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+      out = std::stoll(text);
+      return true;
+    };
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset" && !parseNumber(entry.value(), offset))
+      return fail(error, what + " has an invalid offset '" + entry.value() + "'");
+    else if (entry.key() == "length" && !parseNumber(entry.value(), length))
+      return fail(error, what + " has an invalid length '" + entry.value() + "'");
+  }
+  if (baseDir.empty())
+    return fail(error, what + " cannot be read: the model was not loaded from a file");
+  if (location.empty())
+    return fail(error, what + " has no location");
+  if (sys::path::is_absolute(location) || location[0] == '/' ||
+      location[0] == '\\')
+    return fail(error, what + " location '" + location +
+                           "' is absolute; it must be relative to the model's folder");
+  for (auto it = sys::path::begin(location), e = sys::path::end(location);
+       it != e; ++it)
+    if (*it == "..")
+      return fail(error, what + " location '" + location +
+                             "' leaves the model's folder ('..' is not allowed)");
+
+  SmallString<256> base, full;
+  if (sys::fs::real_path(baseDir, base))
+    return fail(error, what + ": cannot resolve the model's folder");
+  SmallString<256> joined(baseDir);
+  sys::path::append(joined, location);
+  if (sys::fs::real_path(joined, full))
+    return fail(error, what + " file '" + location + "' does not exist");
+  std::string prefix = std::string(base) + "/";
+  if (!StringRef(full).starts_with(prefix))
+    return fail(error, what + " location '" + location +
+                           "' resolves outside the model's folder (through a symlink)");
+  sys::fs::file_status status;
+  if (sys::fs::status(full, status) || !sys::fs::is_regular_file(status))
+    return fail(error, what + " location '" + location + "' is not a regular file");
+  int64_t size = static_cast<int64_t>(status.getSize());
+  if (offset > size)
+    return fail(error, what + " offset " + std::to_string(offset) +
+                           " is past the end of '" + location + "' (" +
+                           std::to_string(size) + " bytes)");
+  if (length < 0)
+    length = size - offset;
+  if (length > size - offset)
+    return fail(error, what + " offset " + std::to_string(offset) + " + length " +
+                           std::to_string(length) + " is past the end of '" +
+                           location + "' (" + std::to_string(size) + " bytes)");
+  auto buffer = MemoryBuffer::getFileSlice(full, length, offset);
+  if (!buffer)
+    return fail(error, what + " file '" + location + "' cannot be read");
+  tensor.set_raw_data((*buffer)->getBufferStart(), (*buffer)->getBufferSize());
+  tensor.clear_external_data();
+  tensor.set_data_location(onnx::TensorProto::DEFAULT);
+  return true;
+}
+
+bool loadExternalData(onnx::ModelProto &model, StringRef baseDir,
+                      PreparationError &error) {
+  return walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+    for (auto &tensor : *graph.mutable_initializer())
+      if (!loadExternalTensor(tensor, baseDir, error))
+        return false;
+    for (auto &node : *graph.mutable_node())
+      for (auto &attr : *node.mutable_attribute()) {
+        if (attr.has_t() && !loadExternalTensor(*attr.mutable_t(), baseDir, error))
+          return false;
+        for (auto &t : *attr.mutable_tensors())
+          if (!loadExternalTensor(t, baseDir, error))
+            return false;
+      }
+    return true;
+  });
+}
+
+/// Refuses nodes of domains or operators the dialect does not have.
+bool checkOperators(onnx::ModelProto &model, int64_t opset,
+                    PreparationError &error) {
+  std::map<std::string, int64_t> versions;
+  for (const auto &imp : model.opset_import())
+    versions[imp.domain()] = imp.version();
+  return walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+    for (const auto &node : graph.node()) {
+      std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+      auto v = versions.find(node.domain());
+      std::string version = v == versions.end() ? "not imported"
+                                                : "version " + std::to_string(v->second);
+      if (!domain.empty())
+        return fail(error, "unsupported op " + node.op_type() + " (domain " +
+                               node.domain() + ", " + version + ")",
+                    nodeName(node));
+      if (!onnx::OpSchemaRegistry::Schema(node.op_type(), opset, ""))
+        return fail(error, "unsupported op " + node.op_type() +
+                               " (domain ai.onnx, version " +
+                               std::to_string(opset) + ")",
+                    nodeName(node));
+    }
+    return true;
+  });
+}
+
+} // namespace
+
+bool prepareModel(StringRef bytes, StringRef baseDir, int64_t targetOpset,
+                  const ImportOptions &options, onnx::ModelProto &model,
+                  PreparationError &error) {
+  if (bytes.empty())
+    return fail(error, "the file is empty; it is not an ONNX model");
+  if (bytes.size() >= static_cast<size_t>(INT_MAX))
+    return fail(error, "the model is over 2 GiB, more than one protobuf can hold; "
+                       "save its weights as external data "
+                       "(onnx.save_model(..., save_as_external_data=True))");
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return fail(error, "not a valid ONNX model: the protobuf does not parse "
+                       "(not an ONNX file, truncated, or nested deeper than "
+                       "protobuf's limit of 100 levels)");
+  if (!model.has_graph())
+    return fail(error, "not a valid ONNX model: it has no graph");
+
+  int64_t opset = -1;
+  for (const auto &imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx")
+      opset = imp.version();
+  if (opset < 0)
+    return fail(error, "the model imports no opset of the default ONNX domain "
+                       "(ai.onnx), so its operators cannot be resolved");
+  if (opset > targetOpset)
+    return fail(error, "opset " + std::to_string(opset) +
+                           " of the default domain is newer than supported "
+                           "(at most " + std::to_string(targetOpset) + ")");
+  if (opset < 1)
+    return fail(error, "invalid opset version " + std::to_string(opset));
+
+  if (!checkDepth(model, options.maxSubgraphDepth, error))
+    return false;
+
+  std::map<std::string, const onnx::FunctionProto *> functions;
+  for (const auto &f : model.functions())
+    functions[functionKey(f.domain(), f.name())] = &f;
+  if (!functions.empty()) {
+    if (!checkFunctionRecursion(functions, error))
+      return false;
+    int calls = 0;
+    walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+      inlineFunctions(graph, functions, calls);
+      return true;
+    });
+    functions.clear();
+    model.clear_functions();
+  }
+
+  if (!checkOperators(model, opset, error))
+    return false;
+  if (!loadExternalData(model, baseDir, error))
+    return false;
+
+  try {
+    if (options.runChecker)
+      onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    return fail(error, std::string("the model is not valid ONNX: ") + e.what());
+  }
+
+  if (opset < targetOpset) {
+    try {
+      model = onnx::version_conversion::ConvertVersion(model, targetOpset);
+    } catch (const std::exception &e) {
+      return fail(error, "cannot lift the model from opset " +
+                             std::to_string(opset) + " to " +
+                             std::to_string(targetOpset) + ": " + e.what());
+    }
+  }
+
+  if (options.inferShapes) {
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type=*/true,
+                                            /*error_mode=*/1,
+                                            /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                         inference);
+    } catch (const std::exception &e) {
+      return fail(error, std::string("type inference failed: ") + e.what());
+    }
+  }
+  return true;
+}
+
+} // namespace weft

@@ -1,0 +1,101 @@
+//===- weft-translate.cpp - ONNX models to and from the onnx dialect -------===//
+//
+//   weft-translate --import-onnx model.onnx -o model.mlir
+//   weft-translate --export-onnx model.mlir -o model.onnx
+//
+// Import errors name the model file and the node; outputs are written to a
+// temporary file and renamed, so a failed run leaves no half-written file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Dialect/ONNX/IR/ONNXDialect.h"
+#include "weft/Support/Diagnostics.h"
+#include "weft/Target/ONNX/Export.h"
+#include "weft/Target/ONNX/Import.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Direction { None, Import, Export };
+cl::opt<Direction> direction(
+    cl::desc("Translation:"), cl::init(Direction::None),
+    cl::values(clEnumValN(Direction::Import, "import-onnx",
+                          "ONNX model (.onnx) -> onnx dialect (.mlir)"),
+               clEnumValN(Direction::Export, "export-onnx",
+                          "onnx dialect (.mlir) -> ONNX model (.onnx)")));
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<input>"),
+                               cl::Required);
+cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                cl::value_desc("path"), cl::init("-"));
+cl::opt<bool> noInferShapes("no-infer-shapes",
+                            cl::desc("Do not run ONNX's type inference on import"),
+                            cl::init(false));
+cl::opt<bool> noChecker("no-checker", cl::desc("Do not run onnx::checker on import"),
+                        cl::init(false));
+} // namespace
+
+/// Writes `text` to `path` ("-" is stdout) through a temporary file.
+static bool writeOutput(StringRef path, StringRef text) {
+  llvm::Error error = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << text;
+    return llvm::Error::success();
+  });
+  if (error) {
+    llvm::errs() << path << ": error: cannot write: "
+                 << llvm::toString(std::move(error)) << "\n";
+    return false;
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "Weft ONNX translator\n");
+  if (direction == Direction::None) {
+    llvm::errs() << "weft-translate: choose --import-onnx or --export-onnx\n";
+    return 2;
+  }
+
+  DialectRegistry registry;
+  registry.insert<weft::ONNXDialect, func::FuncDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (direction == Direction::Import) {
+    weft::ModelDiagnosticHandler handler(&context, llvm::errs());
+    weft::ImportOptions options;
+    options.inferShapes = !noInferShapes;
+    options.runChecker = !noChecker;
+    auto module = weft::importONNXModel(&context, inputPath, options);
+    if (!module)
+      return 1;
+    module->print(os, OpPrintingFlags());
+  } else {
+    llvm::SourceMgr sourceMgr;
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    auto module = parseSourceFile<ModuleOp>(inputPath, sourceMgr,
+                                            ParserConfig(&context));
+    if (!module)
+      return 1;
+    if (failed(weft::exportONNXModel(*module, os)))
+      return 1;
+  }
+  return writeOutput(outputPath, text) ? 0 : 1;
+}
