@@ -148,6 +148,7 @@ LogicalResult ModelExporter::exportBlock(Block &block, onnx::GraphProto &graph,
       addValueInfo(arg, graph.mutable_input());
     }
   }
+  bool seenNode = false;
   for (Operation &op : block) {
     if (isa<func::ReturnOp, ONNXYieldOp>(op)) {
       for (auto [i, v] : llvm::enumerate(op.getOperands())) {
@@ -178,12 +179,17 @@ LogicalResult ModelExporter::exportBlock(Block &block, onnx::GraphProto &graph,
       }
       continue;
     }
-    // Top-level constants are initializers.
-    if (auto constant = dyn_cast<ONNXConstantOp>(op);
-        constant && topLevel && constant.getValueAttr() &&
+    // Constants ahead of every node are initializers (that is where the
+    // importer puts them); later ones stay Constant nodes.
+    auto constant = dyn_cast<ONNXConstantOp>(op);
+    if (!constant && !isa<ONNXNoValueOp>(op))
+      seenNode = true;
+    if (constant && topLevel && !seenNode && constant.getValueAttr() &&
         !constant.getSparseValueAttr()) {
-      std::string name = freshName(locName(&op));
-      names[constant.getResult()] = name;
+      Value result = constant.getResult();
+      std::string name =
+          names.count(result) ? names[result] : freshName(locName(&op));
+      names[result] = name;
       auto *init = graph.add_initializer();
       if (!convertToTensorProto(constant.getValueAttr(), *init))
         return op.emitOpError("value has no ONNX form");
@@ -209,8 +215,7 @@ LogicalResult ModelExporter::exportFunction(func::FuncOp func,
   for (auto [i, v] : llvm::enumerate(returnOp.getOperands()))
     if (auto attr = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
       if (!isa<BlockArgument>(v) && !names.count(v) &&
-          llvm::count(returnOp.getOperands(), v) == 1 &&
-          !v.getDefiningOp<ONNXConstantOp>())
+          llvm::count(returnOp.getOperands(), v) == 1)
         names[v] = freshName(attr.getValue());
   for (BlockArgument arg : func.getArguments()) {
     auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");

@@ -202,7 +202,8 @@ LogicalResult ModelImporter::importNode(
       continue;
     }
     std::string error;
-    Attribute value = convertAttributeProto(context, attr, error);
+    std::string hint = node.name().empty() ? node.op_type() : node.name();
+    Attribute value = convertAttributeProto(context, attr, hint, error);
     if (!value)
       return emitError(loc) << error;
     state.addAttribute(attr.name(), value);

@@ -281,6 +281,26 @@ bool checkOperators(onnx::ModelProto &model, int64_t opset,
   });
 }
 
+/// Whether any operator of the model has a newer version at `targetOpset`
+/// than at `opset`, so that ONNX's version converter must rewrite it.
+bool needsConversion(onnx::ModelProto &model, int64_t opset,
+                     int64_t targetOpset) {
+  bool needed = false;
+  walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+    for (const auto &node : graph.node()) {
+      const auto *from = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+      const auto *to =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
+      if (!from || !to || from->since_version() != to->since_version()) {
+        needed = true;
+        return false;
+      }
+    }
+    return true;
+  });
+  return needed;
+}
+
 } // namespace
 
 bool prepareModel(StringRef bytes, StringRef baseDir, int64_t targetOpset,
@@ -343,8 +363,15 @@ bool prepareModel(StringRef bytes, StringRef baseDir, int64_t targetOpset,
     return fail(error, std::string("the model is not valid ONNX: ") + e.what());
   }
 
-  if (opset < targetOpset) {
+  if (opset < targetOpset && !needsConversion(model, opset, targetOpset)) {
+    // No operator changed between the two opsets: only the import moves.
+    for (auto &imp : *model.mutable_opset_import())
+      if (imp.domain().empty() || imp.domain() == "ai.onnx")
+        imp.set_version(targetOpset);
+  } else if (opset < targetOpset) {
     try {
+      // The converter's adapters need shapes; infer them at the old opset.
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance());
       model = onnx::version_conversion::ConvertVersion(model, targetOpset);
     } catch (const std::exception &e) {
       return fail(error, "cannot lift the model from opset " +

@@ -393,7 +393,7 @@ static Attribute convertSparseTensor(MLIRContext *ctx,
 }
 
 Attribute convertAttributeProto(MLIRContext *ctx, AttributeProto &attr,
-                                std::string &error) {
+                                StringRef nameHint, std::string &error) {
   Builder b(ctx);
   switch (attr.type()) {
   case AttributeProto::FLOAT:
@@ -403,7 +403,7 @@ Attribute convertAttributeProto(MLIRContext *ctx, AttributeProto &attr,
   case AttributeProto::STRING:
     return b.getStringAttr(attr.s());
   case AttributeProto::TENSOR:
-    return convertTensorProto(ctx, *attr.mutable_t(), attr.name(), error);
+    return convertTensorProto(ctx, *attr.mutable_t(), nameHint, error);
   case AttributeProto::SPARSE_TENSOR:
     return convertSparseTensor(ctx, *attr.mutable_sparse_tensor(), error);
   case AttributeProto::FLOATS:
@@ -421,7 +421,7 @@ Attribute convertAttributeProto(MLIRContext *ctx, AttributeProto &attr,
   case AttributeProto::TENSORS: {
     SmallVector<Attribute> tensors;
     for (auto &t : *attr.mutable_tensors()) {
-      auto converted = convertTensorProto(ctx, t, attr.name(), error);
+      auto converted = convertTensorProto(ctx, t, nameHint, error);
       if (!converted)
         return nullptr;
       tensors.push_back(converted);

@@ -47,10 +47,12 @@ mlir::ElementsAttr convertTensorProto(mlir::MLIRContext *context,
 /// Fills `proto` with `attr`'s type and data (raw_data, or string_data).
 bool convertToTensorProto(mlir::ElementsAttr attr, onnx::TensorProto &proto);
 
-/// Converts an ONNX attribute that is not a graph. Returns null and sets
-/// `error` if it is malformed or of a kind the dialect does not hold.
+/// Converts an ONNX attribute that is not a graph; large tensors become
+/// resource blobs named after `nameHint`. Returns null and sets `error` if it
+/// is malformed or of a kind the dialect does not hold.
 mlir::Attribute convertAttributeProto(mlir::MLIRContext *context,
                                       onnx::AttributeProto &attr,
+                                      llvm::StringRef nameHint,
                                       std::string &error);
 
 /// Fills `proto` (name, type, value) from an MLIR attribute. `expected` is the
