@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Writes one small bad ONNX model per case of BAD_INPUTS.md ("Models (import)").
+
+    python gen_bad_models.py <outdir>
+
+Used by the bad-inputs-*.test lit tests: each model must make
+`weft-translate --import-onnx` print `<file>[:<node>]: error: <message>`, exit 1
+and write no output file. Everything is deterministic (fixed seeds) and small:
+the "over 2 GiB" model is a sparse file that takes no disk space.
+"""
+
+import os
+import random
+import struct
+import sys
+import zlib
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+OPSET = 17  # the opset Weft's onnx dialect follows (WEFT_ONNX_OPSET)
+FLOAT = TensorProto.FLOAT
+INT64 = TensorProto.INT64
+
+
+def model(nodes, inputs, outputs, initializers=(), opsets=None, functions=(),
+          name="bad"):
+    graph = helper.make_graph(list(nodes), name, list(inputs), list(outputs),
+                              initializer=list(initializers))
+    if opsets is None:
+        opsets = [helper.make_opsetid("", OPSET)]
+    m = helper.make_model(graph, opset_imports=opsets, producer_name="gen_bad_models")
+    m.ir_version = 8
+    if functions:
+        m.functions.extend(functions)
+    return m
+
+
+def vi(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def raw_tensor(name, elem, dims, raw):
+    """A TensorProto whose raw_data is exactly `raw` (whatever dims say)."""
+    t = TensorProto()
+    t.name = name
+    t.data_type = elem
+    t.dims.extend(dims)
+    t.raw_data = raw
+    return t
+
+
+def write(outdir, name, data):
+    if isinstance(data, onnx.ModelProto):
+        data = data.SerializeToString()
+    with open(os.path.join(outdir, name), "wb") as f:
+        f.write(data)
+
+
+# --- A tiny protobuf encoder, for models too deep for the protobuf library ---
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field_varint(num, value):
+    return varint(num << 3) + varint(value)
+
+
+def field_bytes(num, data):
+    if isinstance(data, str):
+        data = data.encode()
+    return varint((num << 3) | 2) + varint(len(data)) + data
+
+
+def nested_if_model_bytes(depth):
+    """A model whose graph holds an If whose then_branch holds an If ...,
+    `depth` Ifs in all; the innermost branch is an empty graph. Built from the
+    inside out, without recursion."""
+    # GraphProto: node=1, name=2, input=11, output=12
+    # NodeProto: input=1, output=2, name=3, op_type=4, attribute=5
+    # AttributeProto: name=1, g=6, type=20 (GRAPH=5)
+    # ModelProto: ir_version=1, graph=7, opset_import=8
+    # OperatorSetIdProto: domain=1, version=2
+    graph = field_bytes(2, "body%d" % depth)
+    for level in range(depth, 0, -1):
+        attr = field_bytes(1, "then_branch") + field_bytes(6, graph) + field_varint(20, 5)
+        node = (field_bytes(1, "cond") + field_bytes(2, "y%d" % level) +
+                field_bytes(3, "if%d" % level) + field_bytes(4, "If") +
+                field_bytes(5, attr))
+        graph = field_bytes(1, node) + field_bytes(2, "g%d" % (level - 1))
+    opset = field_bytes(1, "") + field_varint(2, OPSET)
+    return field_varint(1, 8) + field_bytes(7, graph) + field_bytes(8, opset)
+
+
+def nested_if_model(depth):
+    """`depth` Ifs nested through their then branches (else: one Identity),
+    each returning a float; valid apart from its depth. Built with onnx.helper, innermost first."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["r%d" % depth], name="leaf")],
+        "body%d" % depth, [], [vi("r%d" % depth, FLOAT, [1])])
+    for level in range(depth, 0, -1):
+        out = "r%d" % (level - 1)
+        leaf = helper.make_graph(
+            [helper.make_node("Identity", ["x"], ["e%d" % level], name="else%d" % level)],
+            "else%d" % level, [], [vi("e%d" % level, FLOAT, [1])])
+        node = helper.make_node("If", ["cond"], [out], name="if%d" % level,
+                                then_branch=body, else_branch=leaf)
+        if level == 1:
+            return model([node], [vi("cond", TensorProto.BOOL, []),
+                                  vi("x", FLOAT, [1])],
+                         [vi(out, FLOAT, [1])], name="main")
+        body = helper.make_graph([node], "body%d" % (level - 1), [],
+                                 [vi(out, FLOAT, [1])])
+
+
+def minimal_png():
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1x1, 8-bit grey
+    idat = zlib.compress(b"\x00\x00")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) +
+            chunk(b"IEND", b""))
+
+
+def good_model():
+    w = helper.make_tensor("w", FLOAT, [4], np.arange(4, dtype=np.float32))
+    return model([helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+                 [vi("x", FLOAT, [4])], [vi("y", FLOAT, [4])], [w])
+
+
+def external_model(location, offset=None, length=None):
+    w = TensorProto()
+    w.name = "w"
+    w.data_type = FLOAT
+    w.dims.extend([4])
+    w.data_location = TensorProto.EXTERNAL
+    entries = [("location", location)]
+    if offset is not None:
+        entries.append(("offset", str(offset)))
+    if length is not None:
+        entries.append(("length", str(length)))
+    for key, value in entries:
+        e = w.external_data.add()
+        e.key = key
+        e.value = value
+    return model([helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+                 [vi("x", FLOAT, [4])], [vi("y", FLOAT, [4])], [w])
+
+
+def main(outdir):
+    os.makedirs(outdir, exist_ok=True)
+
+    # --- Files that are not ONNX models ---------------------------------
+    write(outdir, "empty.onnx", b"")
+    rng = random.Random(1234)
+    write(outdir, "random.onnx", bytes(rng.randrange(256) for _ in range(4096)))
+    write(outdir, "png.onnx", minimal_png())
+    good = good_model().SerializeToString()
+    write(outdir, "good.onnx", good)
+    write(outdir, "truncated-1.onnx", good[:-1])
+    write(outdir, "truncated-half.onnx", good[:len(good) // 2])
+
+    # --- Nesting and recursion ------------------------------------------
+    write(outdir, "nested-300.onnx", nested_if_model_bytes(300))
+    write(outdir, "nested-if-33.onnx", nested_if_model(33))
+    write(outdir, "nested-if-40.onnx", nested_if_model(40))
+    f = helper.make_function(
+        "local", "F", ["a"], ["b"],
+        [helper.make_node("F", ["a"], ["b"], domain="local", name="self_call")],
+        [helper.make_opsetid("", OPSET), helper.make_opsetid("local", 1)])
+    write(outdir, "recursive-function.onnx", model(
+        [helper.make_node("F", ["x"], ["y"], domain="local", name="call_f")],
+        [vi("x", FLOAT, [4])], [vi("y", FLOAT, [4])],
+        opsets=[helper.make_opsetid("", OPSET), helper.make_opsetid("local", 1)],
+        functions=[f]))
+
+    # --- Over 2 GiB: a sparse file, no disk used --------------------------
+    with open(os.path.join(outdir, "huge.onnx"), "wb") as f:
+        f.seek(2**31 + 16)
+        f.write(b"\x00")
+
+    # --- Graph structure ------------------------------------------------
+    x4, y4 = vi("x", FLOAT, [4]), vi("y", FLOAT, [4])
+    write(outdir, "undefined-input.onnx", model(
+        [helper.make_node("Add", ["x", "nowhere"], ["y"], name="add")], [x4], [y4]))
+    write(outdir, "duplicate-output.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="first"),
+         helper.make_node("Neg", ["x"], ["y"], name="second")], [x4], [y4]))
+    write(outdir, "output-not-produced.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")], [x4],
+        [y4, vi("missing_out", FLOAT, [4])]))
+    write(outdir, "unsorted.onnx", model(
+        [helper.make_node("Neg", ["t"], ["y"], name="uses_t"),
+         helper.make_node("Relu", ["x"], ["t"], name="makes_t")], [x4], [y4]))
+    write(outdir, "cycle.onnx", model(
+        [helper.make_node("Add", ["x", "b"], ["a"], name="node_a"),
+         helper.make_node("Relu", ["a"], ["b"], name="node_b"),
+         helper.make_node("Identity", ["a"], ["y"], name="out")], [x4], [y4]))
+
+    # --- Tensor data ----------------------------------------------------
+    x1024, y1024 = vi("x", FLOAT, [1024]), vi("y", FLOAT, [1024])
+    add = helper.make_node("Add", ["x", "w"], ["y"], name="add")
+    write(outdir, "raw-short.onnx", model(
+        [add], [x1024], [y1024], [raw_tensor("w", FLOAT, [1024], b"\0\0\x80\x3f")]))
+    write(outdir, "raw-long.onnx", model(
+        [add], [x4], [y4], [raw_tensor("w", FLOAT, [4], bytes(32))]))
+    write(outdir, "negative-dims.onnx", model(
+        [add], [x4], [y4], [raw_tensor("w", FLOAT, [-1, 4], bytes(16))]))
+    ovf = TensorProto()
+    ovf.name, ovf.data_type = "w", FLOAT
+    ovf.dims.extend([2**40, 2**40])  # 2**80 elements; no data at all
+    write(outdir, "overflow-dims.onnx", model(
+        [add], [vi("x", FLOAT, [2**40, 2**40])], [vi("y", FLOAT, [2**40, 2**40])],
+        [ovf]))
+    write(outdir, "huge-dims.onnx", model(
+        [add], [vi("x", FLOAT, [2**31, 2**20])], [vi("y", FLOAT, [2**31, 2**20])],
+        [raw_tensor("w", FLOAT, [2**31, 2**20], b"")]))
+
+    # --- Attributes and constants ---------------------------------------
+    x23 = vi("x", FLOAT, [2, 3])
+    write(outdir, "concat-axis.onnx", model(
+        [helper.make_node("Concat", ["x", "x"], ["y"], name="concat", axis=5)],
+        [x23], [vi("y", FLOAT, None)]))
+    write(outdir, "softmax-axis.onnx", model(
+        [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=7)],
+        [x23], [vi("y", FLOAT, [2, 3])]))
+    write(outdir, "gather-negative-index.onnx", model(
+        [helper.make_node("Gather", ["x", "idx"], ["y"], name="gather", axis=0)],
+        [vi("x", FLOAT, [3, 4])], [vi("y", FLOAT, [1, 4])],
+        [helper.make_tensor("idx", INT64, [1], [-100])]))
+    conv_in = vi("x", FLOAT, [1, 1, 8, 8])
+    conv_w = helper.make_tensor("w", FLOAT, [1, 1, 3, 3], np.ones(9, np.float32))
+    write(outdir, "conv-zero-strides.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", strides=[0, 0])],
+        [conv_in], [vi("y", FLOAT, None)], [conv_w]))
+    write(outdir, "conv-negative-kernel.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                          kernel_shape=[-3, -3])],
+        [conv_in], [vi("y", FLOAT, None)], [conv_w]))
+
+    # --- External data --------------------------------------------------
+    with open(os.path.join(outdir, "small.bin"), "wb") as f:
+        f.write(bytes(16))
+    write(outdir, "ext-parent.onnx", external_model("../x.bin"))
+    write(outdir, "ext-absolute.onnx", external_model("/etc/passwd"))
+    write(outdir, "ext-dotdot.onnx", external_model("a/../../x.bin"))
+    link = os.path.join(outdir, "link.bin")
+    if os.path.lexists(link):
+        os.remove(link)
+    target = "/etc/hostname" if os.path.exists("/etc/hostname") else "/etc/passwd"
+    os.symlink(target, link)
+    write(outdir, "ext-symlink.onnx", external_model("link.bin"))
+    write(outdir, "ext-missing.onnx", external_model("missing.bin"))
+    write(outdir, "ext-past-end.onnx", external_model("small.bin", offset=8, length=16))
+    write(outdir, "ext-offset-past-end.onnx", external_model("small.bin", offset=64))
+    write(outdir, "ext-offset-wrap.onnx",
+          external_model("small.bin", offset=2**64 - 1, length=16))
+    write(outdir, "ext-length-wrap.onnx",
+          external_model("small.bin", offset=8, length=2**64 - 8))
+
+    # --- Operators and opsets -------------------------------------------
+    write(outdir, "unknown-op.onnx", model(
+        [helper.make_node("NoSuchOp", ["x"], ["y"], name="mystery")], [x4], [y4]))
+    write(outdir, "unknown-domain.onnx", model(
+        [helper.make_node("Foo", ["x"], ["y"], domain="com.example", name="foo")],
+        [x4], [y4],
+        opsets=[helper.make_opsetid("", OPSET), helper.make_opsetid("com.example", 1)]))
+    relu = helper.make_node("Relu", ["x"], ["y"], name="relu")
+    write(outdir, "opset-18.onnx", model(
+        [relu], [x4], [y4], opsets=[helper.make_opsetid("", 18)]))
+    write(outdir, "opset-99.onnx", model(
+        [relu], [x4], [y4], opsets=[helper.make_opsetid("", 99)]))
+
+    # --- Types ----------------------------------------------------------
+    write(outdir, "add-mixed-types.onnx", model(
+        [helper.make_node("Add", ["x", "n"], ["y"], name="add")],
+        [x4, vi("n", INT64, [4])], [y4]))
+    write(outdir, "init-dtype-mismatch.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [x4, vi("w", FLOAT, [4])], [y4],
+        [helper.make_tensor("w", INT64, [4], [1, 2, 3, 4])]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: gen_bad_models.py <outdir>")
+    main(sys.argv[1])

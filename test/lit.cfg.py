@@ -1,0 +1,28 @@
+# -*- Python -*-
+# lit configuration of Weft's tests.
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Weft"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.weft_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "downstream", "conformance", "python"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%weft_lib", config.weft_lib_dir))
+config.substitutions.append(("%onnx_testdata", "/usr/share/libonnx-testdata/data"))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["weft-opt", "weft-translate", "weft-onnx-import-suite", "mlir-opt"],
+    tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
