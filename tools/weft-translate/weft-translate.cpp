@@ -43,6 +43,12 @@ cl::opt<std::string> outputPath("o", cl::desc("Output file"),
 cl::opt<bool> noInferShapes("no-infer-shapes",
                             cl::desc("Do not run ONNX's type inference on import"),
                             cl::init(false));
+enum class Emit { MLIR, None };
+cl::opt<Emit> emit("emit", cl::desc("What to write after import"),
+                   cl::init(Emit::MLIR),
+                   cl::values(clEnumValN(Emit::MLIR, "mlir", "the module as text"),
+                              clEnumValN(Emit::None, "none",
+                                         "nothing (import and verify only)")));
 cl::opt<bool> noChecker("no-checker", cl::desc("Do not run onnx::checker on import"),
                         cl::init(false));
 } // namespace
@@ -86,6 +92,8 @@ int main(int argc, char **argv) {
     auto module = weft::importONNXModel(&context, inputPath, options);
     if (!module)
       return 1;
+    if (emit == Emit::None)
+      return 0;
     module->print(os, OpPrintingFlags());
   } else {
     llvm::SourceMgr sourceMgr;

@@ -256,7 +256,8 @@ LogicalResult exportONNXModel(ModuleOp module, llvm::raw_ostream &os) {
       return attr.getValue().str();
     return fallback.str();
   };
-  model.set_producer_name(getString("onnx.producer_name", "weft"));
+  // Module attributes carry what import read, so that round trips are exact.
+  model.set_producer_name(getString("onnx.producer_name", ""));
   model.set_producer_version(getString("onnx.producer_version", ""));
   model.mutable_graph()->set_name(getString("onnx.graph_name", "main"));
 

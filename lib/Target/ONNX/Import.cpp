@@ -319,17 +319,23 @@ OwningOpRef<ModuleOp> ModelImporter::importModel(onnx::ModelProto &model) {
 
 } // namespace
 
-OwningOpRef<ModuleOp> importONNXModelFromBytes(MLIRContext *context,
-                                               StringRef bytes,
-                                               StringRef displayName,
-                                               StringRef baseDir,
-                                               const ImportOptions &options) {
+/// Parses, prepares and imports; `release` drops the serialized bytes as soon
+/// as they are parsed, so that they and the model are not held together with
+/// the IR.
+static OwningOpRef<ModuleOp>
+importModel(MLIRContext *context, StringRef bytes, StringRef displayName,
+            StringRef baseDir, const ImportOptions &options,
+            llvm::function_ref<void()> release) {
   context->loadDialect<ONNXDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(context, displayName, 0, 0);
   onnx::ModelProto model;
   PreparationError error;
-  if (!prepareModel(bytes, baseDir, ONNXDialect::getOpsetVersion(), options,
-                    model, error)) {
+  bool ok = parseModel(bytes, model, error);
+  release();
+  if (ok)
+    ok = prepareModel(model, baseDir, ONNXDialect::getOpsetVersion(), options,
+                      error);
+  if (!ok) {
     Location loc = fileLoc;
     if (!error.node.empty())
       loc = NameLoc::get(StringAttr::get(context, error.node), fileLoc);
@@ -337,6 +343,14 @@ OwningOpRef<ModuleOp> importONNXModelFromBytes(MLIRContext *context,
     return nullptr;
   }
   return ModelImporter(context, displayName).importModel(model);
+}
+
+OwningOpRef<ModuleOp> importONNXModelFromBytes(MLIRContext *context,
+                                               StringRef bytes,
+                                               StringRef displayName,
+                                               StringRef baseDir,
+                                               const ImportOptions &options) {
+  return importModel(context, bytes, displayName, baseDir, options, [] {});
 }
 
 OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef path,
@@ -351,9 +365,9 @@ OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef path,
   }
   StringRef dir = llvm::sys::path::parent_path(path);
   std::string baseDir = dir.empty() ? "." : dir.str();
-  return importONNXModelFromBytes(context, (*buffer)->getBuffer(),
-                                  llvm::sys::path::filename(path), baseDir,
-                                  options);
+  std::string name = llvm::sys::path::filename(path).str();
+  return importModel(context, (*buffer)->getBuffer(), name, baseDir, options,
+                     [&] { buffer->reset(); });
 }
 
 } // namespace weft

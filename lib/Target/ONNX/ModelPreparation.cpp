@@ -303,9 +303,8 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
 
 } // namespace
 
-bool prepareModel(StringRef bytes, StringRef baseDir, int64_t targetOpset,
-                  const ImportOptions &options, onnx::ModelProto &model,
-                  PreparationError &error) {
+bool parseModel(StringRef bytes, onnx::ModelProto &model,
+                PreparationError &error) {
   if (bytes.empty())
     return fail(error, "the file is empty; it is not an ONNX model");
   if (bytes.size() >= static_cast<size_t>(INT_MAX))
@@ -318,7 +317,12 @@ bool prepareModel(StringRef bytes, StringRef baseDir, int64_t targetOpset,
                        "protobuf's limit of 100 levels)");
   if (!model.has_graph())
     return fail(error, "not a valid ONNX model: it has no graph");
+  return true;
+}
 
+bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
+                  int64_t targetOpset, const ImportOptions &options,
+                  PreparationError &error) {
   int64_t opset = -1;
   for (const auto &imp : model.opset_import())
     if (imp.domain().empty() || imp.domain() == "ai.onnx")

@@ -24,12 +24,17 @@ struct PreparationError {
   std::string message;
 };
 
-/// Parses `bytes` into `model` and prepares it for import. `baseDir` is the
-/// folder external data must stay inside ("" forbids external data).
-/// Returns false and fills `error` on failure.
-bool prepareModel(llvm::StringRef bytes, llvm::StringRef baseDir,
+/// Parses `bytes` into `model`; false and `error` if it is not a model.
+bool parseModel(llvm::StringRef bytes, onnx::ModelProto &model,
+                PreparationError &error);
+
+/// Prepares a parsed model for import: refuses what cannot be imported,
+/// loads external data from inside `baseDir` ("" forbids external data),
+/// inlines local functions, checks the model, lifts it to `targetOpset` and
+/// infers types. Returns false and fills `error` on failure.
+bool prepareModel(onnx::ModelProto &model, llvm::StringRef baseDir,
                   int64_t targetOpset, const ImportOptions &options,
-                  onnx::ModelProto &model, PreparationError &error);
+                  PreparationError &error);
 
 } // namespace weft
 

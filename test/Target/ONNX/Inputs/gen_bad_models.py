@@ -216,7 +216,7 @@ def main(outdir):
     write(outdir, "raw-long.onnx", model(
         [add], [x4], [y4], [raw_tensor("w", FLOAT, [4], bytes(32))]))
     write(outdir, "negative-dims.onnx", model(
-        [add], [x4], [y4], [raw_tensor("w", FLOAT, [-1, 4], bytes(16))]))
+        [add], [x4], [y4], [raw_tensor("w", FLOAT, [-4], bytes(16))]))
     ovf = TensorProto()
     ovf.name, ovf.data_type = "w", FLOAT
     ovf.dims.extend([2**40, 2**40])  # 2**80 elements; no data at all
@@ -231,7 +231,7 @@ def main(outdir):
     x23 = vi("x", FLOAT, [2, 3])
     write(outdir, "concat-axis.onnx", model(
         [helper.make_node("Concat", ["x", "x"], ["y"], name="concat", axis=5)],
-        [x23], [vi("y", FLOAT, None)]))
+        [x23], [vi("y", FLOAT, [4, 3])]))
     write(outdir, "softmax-axis.onnx", model(
         [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=7)],
         [x23], [vi("y", FLOAT, [2, 3])]))
@@ -243,11 +243,11 @@ def main(outdir):
     conv_w = helper.make_tensor("w", FLOAT, [1, 1, 3, 3], np.ones(9, np.float32))
     write(outdir, "conv-zero-strides.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", strides=[0, 0])],
-        [conv_in], [vi("y", FLOAT, None)], [conv_w]))
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [conv_w]))
     write(outdir, "conv-negative-kernel.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
                           kernel_shape=[-3, -3])],
-        [conv_in], [vi("y", FLOAT, None)], [conv_w]))
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [conv_w]))
 
     # --- External data --------------------------------------------------
     with open(os.path.join(outdir, "small.bin"), "wb") as f:
