@@ -1,1 +1,48 @@
+#===- cmake/WeftInstall.cmake - The installed CMake package ---------------===#
+#
+# `cmake --install build --prefix <dir>` installs the headers (with the
+# generated .inc files), the libraries, the tools and the mlir-opt plugin,
+# and a package that downstream projects find with find_package(Weft).
+#
+#===----------------------------------------------------------------------===#
+include(CMakePackageConfigHelpers)
+include(GNUInstallDirs)
+set(WEFT_INSTALL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/weft)
 
+set(weft_libraries WeftSupport WeftONNXDialect WeftTargetONNX WeftONNXTransforms)
+foreach(lib ${weft_libraries})
+  target_include_directories(${lib} INTERFACE
+    $<BUILD_INTERFACE:${WEFT_SOURCE_DIR}/include>
+    $<BUILD_INTERFACE:${WEFT_BINARY_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+endforeach()
+
+install(DIRECTORY ${WEFT_SOURCE_DIR}/include/weft
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.td" PATTERN "CMakeLists.txt" EXCLUDE)
+install(DIRECTORY ${WEFT_BINARY_DIR}/include/weft
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  FILES_MATCHING PATTERN "*.inc" PATTERN "*.td"
+  PATTERN "CMakeFiles" EXCLUDE)
+
+# add_mlir_library installs each library into the MLIRTargets export set;
+# it is published here under the Weft:: namespace.
+install(EXPORT MLIRTargets
+  FILE WeftTargets.cmake
+  NAMESPACE Weft::
+  DESTINATION ${WEFT_INSTALL_CMAKE_DIR})
+
+install(TARGETS weft-opt weft-translate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS WeftPlugin LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+
+configure_package_config_file(
+  ${WEFT_SOURCE_DIR}/cmake/WeftConfig.cmake.in
+  ${WEFT_BINARY_DIR}/cmake/WeftConfig.cmake
+  INSTALL_DESTINATION ${WEFT_INSTALL_CMAKE_DIR})
+write_basic_package_version_file(
+  ${WEFT_BINARY_DIR}/cmake/WeftConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${WEFT_BINARY_DIR}/cmake/WeftConfig.cmake
+  ${WEFT_BINARY_DIR}/cmake/WeftConfigVersion.cmake
+  DESTINATION ${WEFT_INSTALL_CMAKE_DIR})

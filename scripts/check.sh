@@ -19,6 +19,9 @@ echo "== ONNX backend test data: import, verify, export, re-import"
   "$data/node" "$data/pytorch-converted" "$data/pytorch-operator" \
   "$data/simple" | grep -v '^XFAIL' || status=1
 
+echo "== installed package: a downstream CMake project builds against it"
+bash scripts/check-downstream.sh "$build" || status=1
+
 echo "== real models: import, infer shapes, simplify"
 bash scripts/model-report.sh "$build" || status=1
 

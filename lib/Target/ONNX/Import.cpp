@@ -330,7 +330,7 @@ importModel(MLIRContext *context, StringRef bytes, StringRef displayName,
   Location fileLoc = FileLineColLoc::get(context, displayName, 0, 0);
   onnx::ModelProto model;
   PreparationError error;
-  bool ok = parseModel(bytes, model, error);
+  bool ok = parseModel(bytes, model, options, error);
   release();
   if (ok)
     ok = prepareModel(model, baseDir, ONNXDialect::getOpsetVersion(), options,

@@ -3,6 +3,8 @@
 #include "ModelPreparation.h"
 
 #include "onnx/checker.h"
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/stubs/logging.h>
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
@@ -301,20 +303,47 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
   return needed;
 }
 
+/// Message nesting accepted when probing why a parse failed.
+constexpr int kDeepProbeLimit = 100000;
+
+/// Parses with a bound on message nesting; protobuf's own log is silenced
+/// (failures are reported as diagnostics instead).
+bool parseWithLimit(StringRef bytes, onnx::ModelProto &model, int limit) {
+  static const bool silenced = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+  }();
+  (void)silenced;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  stream.SetRecursionLimit(limit);
+  return model.ParseFromCodedStream(&stream) && stream.ConsumedEntireMessage();
+}
+
 } // namespace
 
 bool parseModel(StringRef bytes, onnx::ModelProto &model,
-                PreparationError &error) {
+                const ImportOptions &options, PreparationError &error) {
   if (bytes.empty())
     return fail(error, "the file is empty; it is not an ONNX model");
   if (bytes.size() >= static_cast<size_t>(INT_MAX))
     return fail(error, "the model is over 2 GiB, more than one protobuf can hold; "
                        "save its weights as external data "
                        "(onnx.save_model(..., save_as_external_data=True))");
-  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+  // Each subgraph level nests three messages (node, attribute, graph); allow
+  // enough for the depth check below to name the problem.
+  int limit = 3 * (options.maxSubgraphDepth + 8) + 16;
+  if (!parseWithLimit(bytes, model, limit)) {
+    onnx::ModelProto probe;
+    if (parseWithLimit(bytes, probe, kDeepProbeLimit))
+      return fail(error, "the model nests subgraphs (If/Loop/Scan bodies or "
+                         "graph attributes) deeper than " +
+                             std::to_string(options.maxSubgraphDepth) +
+                             " levels, more than can be imported");
     return fail(error, "not a valid ONNX model: the protobuf does not parse "
-                       "(not an ONNX file, truncated, or nested deeper than "
-                       "protobuf's limit of 100 levels)");
+                       "(not an ONNX file, or truncated)");
+  }
   if (!model.has_graph())
     return fail(error, "not a valid ONNX model: it has no graph");
   return true;

@@ -26,7 +26,7 @@ struct PreparationError {
 
 /// Parses `bytes` into `model`; false and `error` if it is not a model.
 bool parseModel(llvm::StringRef bytes, onnx::ModelProto &model,
-                PreparationError &error);
+                const ImportOptions &options, PreparationError &error);
 
 /// Prepares a parsed model for import: refuses what cannot be imported,
 /// loads external data from inside `baseDir` ("" forbids external data),

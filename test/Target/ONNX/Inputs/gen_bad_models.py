@@ -84,22 +84,28 @@ def field_bytes(num, data):
 
 def nested_if_model_bytes(depth):
     """A model whose graph holds an If whose then_branch holds an If ...,
-    `depth` Ifs in all; the innermost branch is an empty graph. Built from the
-    inside out, without recursion."""
-    # GraphProto: node=1, name=2, input=11, output=12
-    # NodeProto: input=1, output=2, name=3, op_type=4, attribute=5
-    # AttributeProto: name=1, g=6, type=20 (GRAPH=5)
+    `depth` Ifs in all; the innermost branch is an empty graph. Each nested
+    message is its parent's last field, so the bytes are all the headers, outer
+    to inner: linear time, no recursion, whatever the depth."""
     # ModelProto: ir_version=1, graph=7, opset_import=8
     # OperatorSetIdProto: domain=1, version=2
-    graph = field_bytes(2, "body%d" % depth)
-    for level in range(depth, 0, -1):
-        attr = field_bytes(1, "then_branch") + field_bytes(6, graph) + field_varint(20, 5)
-        node = (field_bytes(1, "cond") + field_bytes(2, "y%d" % level) +
-                field_bytes(3, "if%d" % level) + field_bytes(4, "If") +
-                field_bytes(5, attr))
-        graph = field_bytes(1, node) + field_bytes(2, "g%d" % (level - 1))
+    # GraphProto: node=1; NodeProto: op_type=4, attribute=5
+    # AttributeProto: name=1, g=6, type=20 (GRAPH=5)
+    node_head = field_bytes(4, "If")
+    attr_head = field_bytes(1, "then_branch") + field_varint(20, 5)
+    # (bytes before the nested field, number of the nested field), outer first
+    levels = [(b"", 1), (node_head, 5), (attr_head, 6)] * depth
+    sizes = [0] * (len(levels) + 1)  # sizes[i]: size of the message levels[i] opens
+    for i in range(len(levels) - 1, -1, -1):
+        head, num = levels[i]
+        sizes[i] = (len(head) + len(varint((num << 3) | 2)) +
+                    len(varint(sizes[i + 1])) + sizes[i + 1])
     opset = field_bytes(1, "") + field_varint(2, OPSET)
-    return field_varint(1, 8) + field_bytes(7, graph) + field_bytes(8, opset)
+    out = bytearray(field_varint(1, 8) + field_bytes(8, opset))
+    out += varint((7 << 3) | 2) + varint(sizes[0])
+    for i, (head, num) in enumerate(levels):
+        out += head + varint((num << 3) | 2) + varint(sizes[i + 1])
+    return bytes(out)
 
 
 def nested_if_model(depth):
@@ -173,6 +179,9 @@ def main(outdir):
 
     # --- Nesting and recursion ------------------------------------------
     write(outdir, "nested-300.onnx", nested_if_model_bytes(300))
+    # 120000 nested messages (1.3 MB): deep enough to overflow the stack of
+    # any parser that recurses without a tight limit.
+    write(outdir, "nested-40000.onnx", nested_if_model_bytes(40000))
     write(outdir, "nested-if-33.onnx", nested_if_model(33))
     write(outdir, "nested-if-40.onnx", nested_if_model(40))
     f = helper.make_function(
@@ -248,6 +257,16 @@ def main(outdir):
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
                           kernel_shape=[-3, -3])],
         [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [conv_w]))
+    write(outdir, "conv-zero-dilations.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", dilations=[0, 0])],
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [conv_w]))
+    write(outdir, "conv-zero-group.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=0)],
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [conv_w]))
+    write(outdir, "maxpool-zero-strides.onnx", model(
+        [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
+                          strides=[0, 0])],
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])]))
 
     # --- External data --------------------------------------------------
     with open(os.path.join(outdir, "small.bin"), "wb") as f:
