@@ -81,6 +81,8 @@ int main(int argc, char **argv) {
   registry.insert<weft::ONNXDialect, func::FuncDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Import diagnostics name the node; the generic op form adds nothing.
+  context.printOpOnDiagnostic(false);
 
   std::string text;
   llvm::raw_string_ostream os(text);

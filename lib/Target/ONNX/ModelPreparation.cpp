@@ -1,6 +1,7 @@
 //===- ModelPreparation.cpp - Read, check and normalize a model ------------===//
 
 #include "ModelPreparation.h"
+#include "ModelChecks.h"
 
 #include "onnx/checker.h"
 #include <google/protobuf/io/coded_stream.h>
@@ -49,25 +50,20 @@ std::string nodeName(const onnx::NodeProto &node) {
 }
 
 bool fail(PreparationError &error, std::string message, std::string node = "") {
-  error.message = std::move(message);
+  // ONNX's messages span lines; a diagnostic is one line.
+  std::string flat;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    if (c == ' ' && (flat.empty() || flat.back() == ' '))
+      continue;
+    flat += c;
+  }
+  while (!flat.empty() && flat.back() == ' ')
+    flat.pop_back();
+  error.message = std::move(flat);
   error.node = std::move(node);
   return false;
-}
-
-/// Refuses subgraphs nested deeper than `maxDepth`.
-bool checkDepth(onnx::ModelProto &model, int maxDepth, PreparationError &error) {
-  return walkGraphs(*model.mutable_graph(), 0,
-                    [&](onnx::GraphProto &graph, int depth) {
-                      if (depth <= maxDepth)
-                        return true;
-                      return fail(error,
-                                  "subgraphs (If/Loop/Scan bodies) are nested " +
-                                      std::to_string(depth) +
-                                      " deep; at most " +
-                                      std::to_string(maxDepth) +
-                                      " levels are supported",
-                                  graph.name());
-                    });
 }
 
 /// Key of a model-local function: "domain:name".
@@ -104,12 +100,16 @@ bool checkFunctionRecursion(
   return true;
 }
 
+/// Most nodes that inlining model-local functions may create.
+constexpr int64_t kMaxInlinedNodes = 1000000;
+
 /// Replaces every call of a model-local function by the function's body, with
 /// its internal values renamed apart and attribute references resolved.
-void inlineFunctions(
+/// Returns false once more than `budget` nodes would have been created.
+bool inlineFunctions(
     onnx::GraphProto &graph,
     const std::map<std::string, const onnx::FunctionProto *> &functions,
-    int &callCounter) {
+    int &callCounter, int64_t &budget) {
   bool changed = true;
   while (changed) {
     changed = false;
@@ -122,6 +122,9 @@ void inlineFunctions(
       }
       changed = true;
       const onnx::FunctionProto &f = *it->second;
+      budget -= f.node_size();
+      if (budget < 0)
+        return false;
       std::string prefix =
           f.name() + "__" + std::to_string(callCounter++) + "__";
       std::map<std::string, std::string> rename;
@@ -164,6 +167,7 @@ void inlineFunctions(
     }
     *graph.mutable_node() = nodes;
   }
+  return true;
 }
 
 /// Reads every tensor stored as external data into raw_data, refusing
@@ -303,9 +307,6 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
   return needed;
 }
 
-/// Message nesting accepted when probing why a parse failed.
-constexpr int kDeepProbeLimit = 100000;
-
 /// Parses with a bound on message nesting; protobuf's own log is silenced
 /// (failures are reported as diagnostics instead).
 bool parseWithLimit(StringRef bytes, onnx::ModelProto &model, int limit) {
@@ -331,16 +332,18 @@ bool parseModel(StringRef bytes, onnx::ModelProto &model,
     return fail(error, "the model is over 2 GiB, more than one protobuf can hold; "
                        "save its weights as external data "
                        "(onnx.save_model(..., save_as_external_data=True))");
+  // Scanned first: protobuf's parser would recurse once per level.
+  int depth = scanSubgraphDepth(bytes, options.maxSubgraphDepth);
+  if (depth > options.maxSubgraphDepth)
+    return fail(error, "subgraphs (If/Loop/Scan bodies) are nested deeper "
+                       "than " + std::to_string(options.maxSubgraphDepth) +
+                           " levels; at most " +
+                           std::to_string(options.maxSubgraphDepth) +
+                           " levels are supported");
   // Each subgraph level nests three messages (node, attribute, graph); allow
   // enough for the depth check below to name the problem.
   int limit = 3 * (options.maxSubgraphDepth + 8) + 16;
   if (!parseWithLimit(bytes, model, limit)) {
-    onnx::ModelProto probe;
-    if (parseWithLimit(bytes, probe, kDeepProbeLimit))
-      return fail(error, "the model nests subgraphs (If/Loop/Scan bodies or "
-                         "graph attributes) deeper than " +
-                             std::to_string(options.maxSubgraphDepth) +
-                             " levels, more than can be imported");
     return fail(error, "not a valid ONNX model: the protobuf does not parse "
                        "(not an ONNX file, or truncated)");
   }
@@ -366,9 +369,6 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
   if (opset < 1)
     return fail(error, "invalid opset version " + std::to_string(opset));
 
-  if (!checkDepth(model, options.maxSubgraphDepth, error))
-    return false;
-
   std::map<std::string, const onnx::FunctionProto *> functions;
   for (const auto &f : model.functions())
     functions[functionKey(f.domain(), f.name())] = &f;
@@ -376,15 +376,22 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
     if (!checkFunctionRecursion(functions, error))
       return false;
     int calls = 0;
-    walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
-      inlineFunctions(graph, functions, calls);
-      return true;
-    });
+    int64_t budget = kMaxInlinedNodes;
+    if (!walkGraphs(*model.mutable_graph(), 0,
+                    [&](onnx::GraphProto &graph, int) {
+                      return inlineFunctions(graph, functions, calls, budget);
+                    }))
+      return fail(error, "inlining the model's local functions would expand "
+                         "the graph past " +
+                             std::to_string(kMaxInlinedNodes) + " nodes");
     functions.clear();
     model.clear_functions();
   }
 
-  if (!checkOperators(model, opset, error))
+  if (!checkOperators(model, opset, error) ||
+      !checkGraphStructure(model.graph(), error) ||
+      !checkTensors(model.graph(), error) ||
+      !checkAttributeValues(model.graph(), error))
     return false;
   if (!loadExternalData(model, baseDir, error))
     return false;

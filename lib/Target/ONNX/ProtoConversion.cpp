@@ -209,99 +209,161 @@ static std::vector<char> typedFieldToRaw(const Field &field, int64_t eltSize,
   return raw;
 }
 
-ElementsAttr convertTensorProto(MLIRContext *ctx, TensorProto &tensor,
-                                StringRef nameHint, std::string &error) {
-  Type elt = convertDataType(ctx, tensor.data_type());
-  if (!elt) {
-    error = "unsupported tensor data type " + std::to_string(tensor.data_type());
-    return nullptr;
+/// Size in bytes of one element of an ONNX data type; 0 if not fixed.
+static int64_t dataTypeSize(int32_t dataType) {
+  switch (dataType) {
+  case TensorProto::BOOL:
+  case TensorProto::INT8:
+  case TensorProto::UINT8:
+    return 1;
+  case TensorProto::INT16:
+  case TensorProto::UINT16:
+  case TensorProto::FLOAT16:
+  case TensorProto::BFLOAT16:
+    return 2;
+  case TensorProto::INT32:
+  case TensorProto::UINT32:
+  case TensorProto::FLOAT:
+    return 4;
+  case TensorProto::INT64:
+  case TensorProto::UINT64:
+  case TensorProto::DOUBLE:
+  case TensorProto::COMPLEX64:
+    return 8;
+  case TensorProto::COMPLEX128:
+    return 16;
+  default:
+    return 0;
   }
-  SmallVector<int64_t> dims;
+}
+
+/// Number of entries the typed field of `tensor`'s data type holds.
+static int64_t typedFieldSize(const TensorProto &tensor) {
+  switch (tensor.data_type()) {
+  case TensorProto::FLOAT:
+  case TensorProto::COMPLEX64:
+    return tensor.float_data_size();
+  case TensorProto::DOUBLE:
+  case TensorProto::COMPLEX128:
+    return tensor.double_data_size();
+  case TensorProto::INT64:
+    return tensor.int64_data_size();
+  case TensorProto::UINT32:
+  case TensorProto::UINT64:
+    return tensor.uint64_data_size();
+  case TensorProto::STRING:
+    return tensor.string_data_size();
+  default: // int32_data holds int8..int32, uint8/16, bool, float16, bfloat16
+    return tensor.int32_data_size();
+  }
+}
+
+bool validateTensorProto(const TensorProto &tensor, std::string &error) {
+  if (tensor.data_type() == TensorProto::UNDEFINED ||
+      !TensorProto::DataType_IsValid(tensor.data_type()) ||
+      (tensor.data_type() != TensorProto::STRING &&
+       !dataTypeSize(tensor.data_type()))) {
+    error = "unsupported tensor data type " + std::to_string(tensor.data_type());
+    return false;
+  }
   int64_t count = 1;
   for (int64_t d : tensor.dims()) {
     if (d < 0) {
       error = "negative dimension " + std::to_string(d);
-      return nullptr;
+      return false;
     }
     if (d != 0 && count > std::numeric_limits<int64_t>::max() / d) {
       error = "dimensions overflow int64";
-      return nullptr;
+      return false;
     }
     count *= d;
-    dims.push_back(d);
   }
-  auto type = RankedTensorType::get(dims, elt);
+  if (tensor.has_data_location() &&
+      tensor.data_location() == TensorProto::EXTERNAL)
+    return true; // sizes are checked once the data is loaded
+  if (tensor.data_type() == TensorProto::STRING) {
+    if (tensor.string_data_size() != count) {
+      error = "expects " + std::to_string(count) + " strings, got " +
+              std::to_string(tensor.string_data_size());
+      return false;
+    }
+    return true;
+  }
+  int64_t eltSize = dataTypeSize(tensor.data_type());
+  if (count > std::numeric_limits<int64_t>::max() / eltSize) {
+    error = "tensor size overflows int64";
+    return false;
+  }
+  if (tensor.has_raw_data()) {
+    int64_t got = tensor.raw_data().size();
+    if (got != count * eltSize) {
+      error = "raw_data expects " + std::to_string(count * eltSize) +
+              " bytes, got " + std::to_string(got);
+      return false;
+    }
+    return true;
+  }
+  int64_t expected = count * fieldsPerElement(tensor.data_type());
+  if (typedFieldSize(tensor) != expected) {
+    error = "expects " + std::to_string(expected) + " values, got " +
+            std::to_string(typedFieldSize(tensor));
+    return false;
+  }
+  return true;
+}
+
+ElementsAttr convertTensorProto(MLIRContext *ctx, TensorProto &tensor,
+                                StringRef nameHint, std::string &error) {
   if (tensor.has_data_location() &&
       tensor.data_location() == TensorProto::EXTERNAL) {
     error = "external data was not loaded";
     return nullptr;
   }
+  if (!validateTensorProto(tensor, error))
+    return nullptr;
+  Type elt = convertDataType(ctx, tensor.data_type());
+  SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
+  auto type = RankedTensorType::get(dims, elt);
+  int64_t count = type.getNumElements();
 
   if (isa<StringType>(elt)) {
-    if (tensor.string_data_size() != count) {
-      error = "expects " + std::to_string(count) + " strings, got " +
-              std::to_string(tensor.string_data_size());
-      return nullptr;
-    }
     SmallVector<StringRef> strings(tensor.string_data().begin(),
                                    tensor.string_data().end());
     return DenseStringElementsAttr::get(type, strings);
   }
 
-  int64_t eltSize = getElementByteSize(elt);
-  if (count > std::numeric_limits<int64_t>::max() / eltSize) {
-    error = "tensor size overflows int64";
-    return nullptr;
-  }
-  int64_t bytes = count * eltSize;
   if (tensor.has_raw_data()) {
-    int64_t got = tensor.raw_data().size();
-    if (got != bytes) {
-      error = "raw_data expects " + std::to_string(bytes) + " bytes, got " +
-              std::to_string(got);
-      return nullptr;
-    }
     if (count > kInlineElementLimit) {
       std::unique_ptr<std::string> owned(tensor.release_raw_data());
       return makeResourceTensorAttr(type, nameHint, std::move(owned));
     }
-    return makeTensorAttr(type, ArrayRef<char>(tensor.raw_data().data(), got),
-                          nameHint);
+    return makeTensorAttr(
+        type, ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size()),
+        nameHint);
   }
 
-  int64_t expected = count * fieldsPerElement(tensor.data_type());
+  int64_t fieldSize =
+      getElementByteSize(elt) / fieldsPerElement(tensor.data_type());
   std::vector<char> raw;
-  int64_t got = -1;
-  int64_t fieldSize = eltSize / fieldsPerElement(tensor.data_type());
   switch (tensor.data_type()) {
   case TensorProto::FLOAT:
   case TensorProto::COMPLEX64:
-    got = tensor.float_data_size();
     raw = typedFieldToRaw(tensor.float_data(), fieldSize, true);
     break;
   case TensorProto::DOUBLE:
   case TensorProto::COMPLEX128:
-    got = tensor.double_data_size();
     raw = typedFieldToRaw(tensor.double_data(), fieldSize, true);
     break;
   case TensorProto::INT64:
-    got = tensor.int64_data_size();
     raw = typedFieldToRaw(tensor.int64_data(), fieldSize, false);
     break;
   case TensorProto::UINT32:
   case TensorProto::UINT64:
-    got = tensor.uint64_data_size();
     raw = typedFieldToRaw(tensor.uint64_data(), fieldSize, false);
     break;
-  default: // int32_data holds int8..int32, uint8/16, bool, float16, bfloat16
-    got = tensor.int32_data_size();
+  default:
     raw = typedFieldToRaw(tensor.int32_data(), fieldSize, false);
     break;
-  }
-  if (got != expected) {
-    error = "expects " + std::to_string(expected) + " values, got " +
-            std::to_string(got);
-    return nullptr;
   }
   return makeTensorAttr(type, raw, nameHint);
 }

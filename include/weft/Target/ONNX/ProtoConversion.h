@@ -35,6 +35,11 @@ mlir::Type convertTypeProto(mlir::MLIRContext *context,
 /// Fills `proto` with the ONNX form of `type`; false if it has none.
 bool convertToTypeProto(mlir::Type type, onnx::TypeProto &proto);
 
+/// Checks a tensor's data type, dims (non-negative, no int64 overflow) and
+/// that its data holds exactly dims x element size (external data: once
+/// loaded). Returns false and sets `error` otherwise.
+bool validateTensorProto(const onnx::TensorProto &tensor, std::string &error);
+
 /// Converts a tensor whose data is in the proto (external data must be loaded
 /// into raw_data first). Large raw data is moved, not copied, into a resource
 /// blob named after `nameHint`. Checks dims and data sizes; on failure returns

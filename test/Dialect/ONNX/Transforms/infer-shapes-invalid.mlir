@@ -8,8 +8,8 @@ func.func @contradiction(%a: tensor<2x3xf32>) -> tensor<4x3xf32> {
 
 // -----
 
-func.func @bad_axis(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<*xf32> {
+func.func @incompatible_matmul(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<*xf32> {
   // expected-error @+1 {{type inference failed}}
-  %0 = onnx.Concat(%a, %b) {axis = 5 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<*xf32>
+  %0 = onnx.MatMul(%a, %b) : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }

@@ -5,8 +5,9 @@
 
 Used by the bad-inputs-*.test lit tests: each model must make
 `weft-translate --import-onnx` print `<file>[:<node>]: error: <message>`, exit 1
-and write no output file. Everything is deterministic (fixed seeds) and small:
-the "over 2 GiB" model is a sparse file that takes no disk space.
+and write no output file. Everything is deterministic (fixed seeds) and small
+(nested-40000.onnx, 1.3 MB, is the largest); the "over 2 GiB" model is a sparse
+file that takes no disk space, and the tests delete it once used.
 """
 
 import os
@@ -193,6 +194,21 @@ def main(outdir):
         [vi("x", FLOAT, [4])], [vi("y", FLOAT, [4])],
         opsets=[helper.make_opsetid("", OPSET), helper.make_opsetid("local", 1)],
         functions=[f]))
+
+    # F30 calls F29 twice, which calls F28 twice, ... F0 is one Relu: not
+    # recursive, but inlining it all makes 2**30 nodes from a 2.5 KB file.
+    local = [helper.make_opsetid("", OPSET), helper.make_opsetid("local", 1)]
+    bomb = [helper.make_function("local", "F0", ["a"], ["b"],
+                                 [helper.make_node("Relu", ["a"], ["b"])], local)]
+    for k in range(1, 31):
+        callee = "F%d" % (k - 1)
+        bomb.append(helper.make_function(
+            "local", "F%d" % k, ["a"], ["b"],
+            [helper.make_node(callee, ["a"], ["t"], domain="local"),
+             helper.make_node(callee, ["t"], ["b"], domain="local")], local))
+    write(outdir, "function-bomb.onnx", model(
+        [helper.make_node("F30", ["x"], ["y"], domain="local", name="call_f30")],
+        [vi("x", FLOAT, [4])], [vi("y", FLOAT, [4])], opsets=local, functions=bomb))
 
     # --- Over 2 GiB: a sparse file, no disk used --------------------------
     with open(os.path.join(outdir, "huge.onnx"), "wb") as f:

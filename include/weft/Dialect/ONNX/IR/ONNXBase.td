@@ -107,16 +107,16 @@ class ONNX_Op<string mnemonic, list<Trait> traits = []>
     : Op<ONNX_Dialect, mnemonic, traits> {
   int sinceVersion = 0;
   string typeGroups = "";
-  let hasVerifier = !ne(typeGroups, "");
+  let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The version of this operator in the dialect's opset.
     static constexpr int64_t getSinceVersion() { return }] # sinceVersion # [{; }
   }];
-  let extraClassDefinition = !if(!ne(typeGroups, ""), [{
+  let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::verify() {
-      return ::weft::verifyElementTypeGroups(getOperation(), "}] # typeGroups # [{");
+      return ::weft::verifyONNXOp(getOperation(), "}] # typeGroups # [{");
     }
-  }], "");
+  }];
 }
 
 #endif // WEFT_DIALECT_ONNX_IR_ONNXBASE_TD

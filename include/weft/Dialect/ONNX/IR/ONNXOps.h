@@ -28,6 +28,11 @@ namespace weft {
 llvm::LogicalResult verifyElementTypeGroups(mlir::Operation *op,
                                             llvm::StringRef spec);
 
+/// The verifier every onnx op runs: verifyElementTypeGroups with `typeGroups`,
+/// then the semantic checks (attribute values, axes, constant indices).
+llvm::LogicalResult verifyONNXOp(mlir::Operation *op,
+                                 llvm::StringRef typeGroups);
+
 /// Returns the element type ONNX's type constraints look at: the tensor
 /// element type, looking through !onnx.seq and !onnx.opt; null for `none`.
 mlir::Type getONNXElementType(mlir::Type type);
