@@ -21,7 +21,6 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -319,23 +318,18 @@ OwningOpRef<ModuleOp> ModelImporter::importModel(onnx::ModelProto &model) {
 
 } // namespace
 
-/// Parses, prepares and imports; `release` drops the serialized bytes as soon
-/// as they are parsed, so that they and the model are not held together with
-/// the IR.
-static OwningOpRef<ModuleOp>
-importModel(MLIRContext *context, StringRef bytes, StringRef displayName,
-            StringRef baseDir, const ImportOptions &options,
-            llvm::function_ref<void()> release) {
+/// Parses (through `parse`), prepares and imports a model.
+static OwningOpRef<ModuleOp> importModel(
+    MLIRContext *context, StringRef displayName, StringRef baseDir,
+    const ImportOptions &options,
+    llvm::function_ref<bool(onnx::ModelProto &, PreparationError &)> parse) {
   context->loadDialect<ONNXDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(context, displayName, 0, 0);
   onnx::ModelProto model;
   PreparationError error;
-  bool ok = parseModel(bytes, model, options, error);
-  release();
-  if (ok)
-    ok = prepareModel(model, baseDir, ONNXDialect::getOpsetVersion(), options,
-                      error);
-  if (!ok) {
+  if (!parse(model, error) ||
+      !prepareModel(model, baseDir, ONNXDialect::getOpsetVersion(), options,
+                    error)) {
     Location loc = fileLoc;
     if (!error.node.empty())
       loc = NameLoc::get(StringAttr::get(context, error.node), fileLoc);
@@ -350,24 +344,21 @@ OwningOpRef<ModuleOp> importONNXModelFromBytes(MLIRContext *context,
                                                StringRef displayName,
                                                StringRef baseDir,
                                                const ImportOptions &options) {
-  return importModel(context, bytes, displayName, baseDir, options, [] {});
+  return importModel(context, displayName, baseDir, options,
+                     [&](onnx::ModelProto &model, PreparationError &error) {
+                       return parseModel(bytes, model, options, error);
+                     });
 }
 
 OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef path,
                                       const ImportOptions &options) {
-  Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    emitError(fileLoc) << "cannot read the model: "
-                       << buffer.getError().message();
-    return nullptr;
-  }
   StringRef dir = llvm::sys::path::parent_path(path);
   std::string baseDir = dir.empty() ? "." : dir.str();
-  std::string name = llvm::sys::path::filename(path).str();
-  return importModel(context, (*buffer)->getBuffer(), name, baseDir, options,
-                     [&] { buffer->reset(); });
+  return importModel(context, llvm::sys::path::filename(path), baseDir,
+                     options,
+                     [&](onnx::ModelProto &model, PreparationError &error) {
+                       return parseModelFile(path, model, options, error);
+                     });
 }
 
 } // namespace weft

@@ -5,6 +5,13 @@
 
 #include "onnx/checker.h"
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <google/protobuf/stubs/logging.h>
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
@@ -307,32 +314,18 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
   return needed;
 }
 
-/// Parses with a bound on message nesting; protobuf's own log is silenced
-/// (failures are reported as diagnostics instead).
-bool parseWithLimit(StringRef bytes, onnx::ModelProto &model, int limit) {
-  static const bool silenced = [] {
-    google::protobuf::SetLogHandler(nullptr);
-    return true;
-  }();
-  (void)silenced;
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(bytes.data()),
-      static_cast<int>(bytes.size()));
-  stream.SetRecursionLimit(limit);
-  return model.ParseFromCodedStream(&stream) && stream.ConsumedEntireMessage();
-}
-
 } // namespace
 
-bool parseModel(StringRef bytes, onnx::ModelProto &model,
-                const ImportOptions &options, PreparationError &error) {
+/// Checks that need only the serialized bytes: size, and subgraph depth
+/// (scanned first: protobuf's parser recurses once per nesting level).
+static bool checkSerialized(StringRef bytes, const ImportOptions &options,
+                            PreparationError &error) {
   if (bytes.empty())
     return fail(error, "the file is empty; it is not an ONNX model");
   if (bytes.size() >= static_cast<size_t>(INT_MAX))
     return fail(error, "the model is over 2 GiB, more than one protobuf can hold; "
                        "save its weights as external data "
                        "(onnx.save_model(..., save_as_external_data=True))");
-  // Scanned first: protobuf's parser would recurse once per level.
   int depth = scanSubgraphDepth(bytes, options.maxSubgraphDepth);
   if (depth > options.maxSubgraphDepth)
     return fail(error, "subgraphs (If/Loop/Scan bodies) are nested deeper "
@@ -340,16 +333,58 @@ bool parseModel(StringRef bytes, onnx::ModelProto &model,
                            " levels; at most " +
                            std::to_string(options.maxSubgraphDepth) +
                            " levels are supported");
-  // Each subgraph level nests three messages (node, attribute, graph); allow
-  // enough for the depth check below to name the problem.
-  int limit = 3 * (options.maxSubgraphDepth + 8) + 16;
-  if (!parseWithLimit(bytes, model, limit)) {
+  return true;
+}
+
+/// Parses from `input` with a bound on message nesting; protobuf's own log is
+/// silenced (failures are reported as diagnostics instead).
+static bool parseFrom(google::protobuf::io::ZeroCopyInputStream &input,
+                      onnx::ModelProto &model, const ImportOptions &options,
+                      PreparationError &error) {
+  static const bool silenced = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+  }();
+  (void)silenced;
+  google::protobuf::io::CodedInputStream stream(&input);
+  // Each subgraph level nests three messages (node, attribute, graph).
+  stream.SetRecursionLimit(3 * (options.maxSubgraphDepth + 8) + 16);
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
     return fail(error, "not a valid ONNX model: the protobuf does not parse "
                        "(not an ONNX file, or truncated)");
-  }
   if (!model.has_graph())
     return fail(error, "not a valid ONNX model: it has no graph");
   return true;
+}
+
+bool parseModel(StringRef bytes, onnx::ModelProto &model,
+                const ImportOptions &options, PreparationError &error) {
+  if (!checkSerialized(bytes, options, error))
+    return false;
+  google::protobuf::io::ArrayInputStream input(bytes.data(),
+                                               static_cast<int>(bytes.size()));
+  return parseFrom(input, model, options, error);
+}
+
+bool parseModelFile(StringRef path, onnx::ModelProto &model,
+                    const ImportOptions &options, PreparationError &error) {
+  {
+    // Mapped only for the checks; unmapped before parsing so that the file's
+    // pages and the parsed model are not resident together.
+    auto buffer = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return fail(error, "cannot read the model: " + buffer.getError().message());
+    if (!checkSerialized((*buffer)->getBuffer(), options, error))
+      return false;
+  }
+  int fd = ::open(path.str().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(error, "cannot open the model: " + std::string(strerror(errno)));
+  google::protobuf::io::FileInputStream input(fd);
+  bool ok = parseFrom(input, model, options, error);
+  ::close(fd);
+  return ok;
 }
 
 bool prepareModel(onnx::ModelProto &model, StringRef baseDir,

@@ -28,6 +28,11 @@ struct PreparationError {
 bool parseModel(llvm::StringRef bytes, onnx::ModelProto &model,
                 const ImportOptions &options, PreparationError &error);
 
+/// Parses the model file at `path`, reading it in chunks (the serialized
+/// bytes are never resident next to the parsed model).
+bool parseModelFile(llvm::StringRef path, onnx::ModelProto &model,
+                    const ImportOptions &options, PreparationError &error);
+
 /// Prepares a parsed model for import: refuses what cannot be imported,
 /// loads external data from inside `baseDir` ("" forbids external data),
 /// inlines local functions, checks the model, lifts it to `targetOpset` and
