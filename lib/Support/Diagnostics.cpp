@@ -1,4 +1,5 @@
-//===- Diagnostics.cpp - Diagnostics that name models and nodes ------------===//
+//===- Diagnostics.cpp - Diagnostics that name models and nodes
+//------------===//
 
 #include "weft/Support/Diagnostics.h"
 

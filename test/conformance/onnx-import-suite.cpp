@@ -1,4 +1,5 @@
-//===- onnx-import-suite.cpp - Import/export every model of a test suite ---===//
+//===- onnx-import-suite.cpp - Import/export every model of a test suite
+//---===//
 //
 // For every model.onnx under the given folders: import it, verify it, export
 // it, import the export again and compare the two printed modules. Failures

@@ -1,8 +1,8 @@
 //===- ImportTest.cpp - Importing and exporting models in memory ----------===//
 
+#include "weft/Target/ONNX/Import.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Target/ONNX/Export.h"
-#include "weft/Target/ONNX/Import.h"
 #include "weft/Target/ONNX/ProtoConversion.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -72,8 +72,8 @@ protected:
 };
 
 TEST_F(ImportTest, ImportsTypedOpsAndResourceWeights) {
-  auto module = weft::importONNXModelFromBytes(&context, makeModel(1024),
-                                               "m.onnx", "");
+  auto module =
+      weft::importONNXModelFromBytes(&context, makeModel(1024), "m.onnx", "");
   ASSERT_TRUE(module) << (errors.empty() ? "" : errors[0]);
   auto func = module->lookupSymbol<func::FuncOp>("main");
   ASSERT_TRUE(func);
@@ -91,8 +91,8 @@ TEST_F(ImportTest, ImportsTypedOpsAndResourceWeights) {
 }
 
 TEST_F(ImportTest, ExportThenImportGivesTheSameIR) {
-  auto module = weft::importONNXModelFromBytes(&context, makeModel(100),
-                                               "m.onnx", "");
+  auto module =
+      weft::importONNXModelFromBytes(&context, makeModel(100), "m.onnx", "");
   ASSERT_TRUE(module);
   std::string exported;
   llvm::raw_string_ostream os(exported);
@@ -125,7 +125,8 @@ TEST_F(ImportTest, ShortRawDataIsAClearError) {
 TEST_F(ImportTest, GarbageIsRefused) {
   EXPECT_FALSE(weft::importONNXModelFromBytes(&context, "", "e.onnx", ""));
   EXPECT_FALSE(weft::importONNXModelFromBytes(
-      &context, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "p.onnx", ""));
+      &context, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "p.onnx",
+      ""));
   EXPECT_GE(errors.size(), 2u);
 }
 

@@ -1,4 +1,5 @@
-//===- WeftPlugin.cpp - Weft's dialects and passes as mlir-opt plugins -----===//
+//===- WeftPlugin.cpp - Weft's dialects and passes as mlir-opt plugins
+//-----===//
 //
 // One shared library that is both a dialect plugin and a pass plugin, so the
 // dialect and the passes share one copy of Weft in the process:

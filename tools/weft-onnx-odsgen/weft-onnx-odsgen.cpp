@@ -1,4 +1,5 @@
-//===- weft-onnx-odsgen.cpp - ONNX schemas to ODS ---------------------------===//
+//===- weft-onnx-odsgen.cpp - ONNX schemas to ODS
+//---------------------------===//
 //
 // Generates the ODS definitions of the `onnx` dialect from ONNX's own schema
 // registry: one op per operator of the default domain at the requested opset,
@@ -29,29 +30,37 @@ namespace {
 
 /// Ops whose C++ class gets a `fold` hook (implemented in lib/Dialect/ONNX).
 const std::set<std::string> kOpsWithFolder = {
-    "Identity", "Shape", "Size", "Constant", "Cast", "Reshape",
-    "Squeeze",  "Unsqueeze", "Flatten", "Expand"};
+    "Identity", "Shape",   "Size",      "Constant", "Cast",
+    "Reshape",  "Squeeze", "Unsqueeze", "Flatten",  "Expand"};
 
 /// Ops whose C++ class gets canonicalization patterns.
 const std::set<std::string> kOpsWithCanonicalizer = {"Dropout", "Reshape",
                                                      "Transpose", "Constant"};
 
 /// Ops that are not free of side effects: they draw random numbers.
-const std::set<std::string> kRandomOps = {
-    "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
-    "Bernoulli", "Multinomial"};
+const std::set<std::string> kRandomOps = {"RandomNormal",  "RandomNormalLike",
+                                          "RandomUniform", "RandomUniformLike",
+                                          "Bernoulli",     "Multinomial"};
 
 /// Maps an ONNX element type name ("float", "int64") to an ODS type.
 std::string elementTypeToODS(const std::string &name) {
   static const std::map<std::string, std::string> table = {
-      {"float", "F32"},        {"double", "F64"},
-      {"float16", "F16"},      {"bfloat16", "BF16"},
-      {"int8", "I8"},          {"int16", "I16"},
-      {"int32", "I32"},        {"int64", "I64"},
-      {"uint8", "UI8"},        {"uint16", "UI16"},
-      {"uint32", "UI32"},      {"uint64", "UI64"},
-      {"bool", "I1"},          {"string", "ONNX_StringType"},
-      {"complex64", "Complex<F32>"}, {"complex128", "Complex<F64>"},
+      {"float", "F32"},
+      {"double", "F64"},
+      {"float16", "F16"},
+      {"bfloat16", "BF16"},
+      {"int8", "I8"},
+      {"int16", "I16"},
+      {"int32", "I32"},
+      {"int64", "I64"},
+      {"uint8", "UI8"},
+      {"uint16", "UI16"},
+      {"uint32", "UI32"},
+      {"uint64", "UI64"},
+      {"bool", "I1"},
+      {"string", "ONNX_StringType"},
+      {"complex64", "Complex<F32>"},
+      {"complex128", "Complex<F64>"},
   };
   auto it = table.find(name);
   if (it == table.end())
@@ -169,87 +178,52 @@ std::string floatLiteral(float f) {
 std::string attributeToODS(const onnx::OpSchema::Attribute &attr,
                            std::string &error) {
   using onnx::AttributeProto;
-  std::string base;
-  switch (attr.type) {
-  case AttributeProto::INT:
-    base = "I64Attr";
-    break;
-  case AttributeProto::FLOAT:
-    base = "F32Attr";
-    break;
-  case AttributeProto::STRING:
-    base = "StrAttr";
-    break;
-  case AttributeProto::INTS:
-    base = "DenseI64ArrayAttr";
-    break;
-  case AttributeProto::FLOATS:
-    base = "DenseF32ArrayAttr";
-    break;
-  case AttributeProto::STRINGS:
-    base = "StrArrayAttr";
-    break;
-  case AttributeProto::TENSOR:
-    base = "ElementsAttr";
-    break;
-  case AttributeProto::SPARSE_TENSOR:
-    base = "Builtin_SparseElementsAttr";
-    break;
-  case AttributeProto::TENSORS:
-    base = "TypedArrayAttrBase<ElementsAttr, \"array of tensors\">";
-    break;
-  case AttributeProto::TYPE_PROTO:
-    base = "TypeAttr";
-    break;
-  case AttributeProto::GRAPH:
+  static const std::map<int, std::string> odsTypes = {
+      {AttributeProto::INT, "I64Attr"},
+      {AttributeProto::FLOAT, "F32Attr"},
+      {AttributeProto::STRING, "StrAttr"},
+      {AttributeProto::INTS, "DenseI64ArrayAttr"},
+      {AttributeProto::FLOATS, "DenseF32ArrayAttr"},
+      {AttributeProto::STRINGS, "StrArrayAttr"},
+      {AttributeProto::TENSOR, "ElementsAttr"},
+      {AttributeProto::SPARSE_TENSOR, "Builtin_SparseElementsAttr"},
+      {AttributeProto::TENSORS,
+       "TypedArrayAttrBase<ElementsAttr, \"array of tensors\">"},
+      {AttributeProto::TYPE_PROTO, "TypeAttr"}};
+  if (attr.type == AttributeProto::GRAPH)
     return "";
-  default:
+  auto it = odsTypes.find(attr.type);
+  if (it == odsTypes.end()) {
     error = "attribute '" + attr.name + "' has an unsupported type";
     return "";
   }
+  const std::string &base = it->second;
 
+  // ONNX's default, as the C++ expression ODS builds the attribute from.
   const AttributeProto &dv = attr.default_value;
-  bool hasDefault = dv.has_type() || dv.has_i() || dv.has_f() || dv.has_s() ||
-                    dv.ints_size() || dv.floats_size() || dv.strings_size();
-  if (hasDefault) {
-    std::string value;
-    switch (attr.type) {
-    case AttributeProto::INT:
-      value = std::to_string(dv.i());
-      break;
-    case AttributeProto::FLOAT:
-      value = floatLiteral(dv.f());
-      break;
-    case AttributeProto::STRING:
-      value = "\"" + dv.s() + "\"";
-      break;
-    case AttributeProto::INTS: {
-      value = "{";
-      for (int i = 0; i < dv.ints_size(); ++i)
-        value += (i ? ", " : "") + std::to_string(dv.ints(i));
-      value += "}";
-      break;
-    }
-    case AttributeProto::FLOATS: {
-      value = "{";
-      for (int i = 0; i < dv.floats_size(); ++i)
-        value += (i ? ", " : "") + floatLiteral(dv.floats(i));
-      value += "}";
-      break;
-    }
-    case AttributeProto::STRINGS: {
-      value = "{";
-      for (int i = 0; i < dv.strings_size(); ++i)
-        value += std::string(i ? ", " : "") + "\"" + dv.strings(i) + "\"";
-      value += "}";
-      break;
-    }
-    default:
-      hasDefault = false;
-    }
-    if (hasDefault)
-      return "DefaultValuedAttr<" + base + ", " + quote(value) + ">";
-  }
+  auto list = [](const auto &values, auto format) {
+    std::string out = "{";
+    for (int i = 0; i < values.size(); ++i)
+      out += (i ? ", " : "") + format(values.Get(i));
+    return out + "}";
+  };
+  auto quoted = [](const std::string &v) { return "\"" + v + "\""; };
+  auto integer = [](int64_t v) { return std::to_string(v); };
+  std::string value;
+  if (attr.type == AttributeProto::INT && dv.has_i())
+    value = integer(dv.i());
+  else if (attr.type == AttributeProto::FLOAT && dv.has_f())
+    value = floatLiteral(dv.f());
+  else if (attr.type == AttributeProto::STRING && dv.has_s())
+    value = quoted(dv.s());
+  else if (attr.type == AttributeProto::INTS && dv.ints_size())
+    value = list(dv.ints(), integer);
+  else if (attr.type == AttributeProto::FLOATS && dv.floats_size())
+    value = list(dv.floats(), floatLiteral);
+  else if (attr.type == AttributeProto::STRINGS && dv.strings_size())
+    value = list(dv.strings(), quoted);
+  if (!value.empty())
+    return "DefaultValuedAttr<" + base + ", " + quote(value) + ">";
   if (attr.required)
     return base;
   return "OptionalAttr<" + base + ">";
@@ -345,9 +319,9 @@ bool emitOp(std::ostream &os, const onnx::OpSchema &schema,
   for (size_t i = 0; i < traits.size(); ++i)
     os << (i ? ", " : "") << traits[i];
   os << "]> {\n";
-  os << "  let summary = " << quote("ONNX " + name + " (opset " +
-                                    std::to_string(schema.since_version()) +
-                                    ")")
+  os << "  let summary = "
+     << quote("ONNX " + name + " (opset " +
+              std::to_string(schema.since_version()) + ")")
      << ";\n";
   os << "  let description = [{\n" << docBlock(schema.doc()) << "\n\n";
   os << "    ```mlir\n    %r = onnx." << name
@@ -405,7 +379,8 @@ int main(int argc, char **argv) {
   }
 
   std::set<std::string> names;
-  for (const auto &schema : onnx::OpSchemaRegistry::get_all_schemas_with_history())
+  for (const auto &schema :
+       onnx::OpSchemaRegistry::get_all_schemas_with_history())
     if (schema.domain() == onnx::ONNX_DOMAIN)
       names.insert(schema.Name());
 
@@ -432,8 +407,8 @@ int main(int argc, char **argv) {
     std::string error;
     std::ostringstream opOs;
     if (!emitOp(opOs, *schema, error)) {
-      std::cerr << "weft-onnx-odsgen: cannot express " << name << ": "
-                << error << "\n";
+      std::cerr << "weft-onnx-odsgen: cannot express " << name << ": " << error
+                << "\n";
       return 1;
     }
     os << opOs.str();

@@ -1,4 +1,5 @@
-//===- weft-opt.cpp - Run Weft's and MLIR's passes on .mlir files ----------===//
+//===- weft-opt.cpp - Run Weft's and MLIR's passes on .mlir files
+//----------===//
 
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"

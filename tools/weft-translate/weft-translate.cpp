@@ -1,4 +1,5 @@
-//===- weft-translate.cpp - ONNX models to and from the onnx dialect -------===//
+//===- weft-translate.cpp - ONNX models to and from the onnx dialect
+//-------===//
 //
 //   weft-translate --import-onnx model.onnx -o model.mlir
 //   weft-translate --export-onnx model.mlir -o model.onnx
@@ -40,16 +41,18 @@ cl::opt<std::string> inputPath(cl::Positional, cl::desc("<input>"),
                                cl::Required);
 cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                 cl::value_desc("path"), cl::init("-"));
-cl::opt<bool> noInferShapes("no-infer-shapes",
-                            cl::desc("Do not run ONNX's type inference on import"),
-                            cl::init(false));
+cl::opt<bool>
+    noInferShapes("no-infer-shapes",
+                  cl::desc("Do not run ONNX's type inference on import"),
+                  cl::init(false));
 enum class Emit { MLIR, None };
-cl::opt<Emit> emit("emit", cl::desc("What to write after import"),
-                   cl::init(Emit::MLIR),
-                   cl::values(clEnumValN(Emit::MLIR, "mlir", "the module as text"),
-                              clEnumValN(Emit::None, "none",
-                                         "nothing (import and verify only)")));
-cl::opt<bool> noChecker("no-checker", cl::desc("Do not run onnx::checker on import"),
+cl::opt<Emit>
+    emit("emit", cl::desc("What to write after import"), cl::init(Emit::MLIR),
+         cl::values(clEnumValN(Emit::MLIR, "mlir", "the module as text"),
+                    clEnumValN(Emit::None, "none",
+                               "nothing (import and verify only)")));
+cl::opt<bool> noChecker("no-checker",
+                        cl::desc("Do not run onnx::checker on import"),
                         cl::init(false));
 } // namespace
 
@@ -100,8 +103,8 @@ int main(int argc, char **argv) {
   } else {
     llvm::SourceMgr sourceMgr;
     SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    auto module = parseSourceFile<ModuleOp>(inputPath, sourceMgr,
-                                            ParserConfig(&context));
+    auto module =
+        parseSourceFile<ModuleOp>(inputPath, sourceMgr, ParserConfig(&context));
     if (!module)
       return 1;
     if (failed(weft::exportONNXModel(*module, os)))

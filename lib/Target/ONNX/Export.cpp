@@ -1,4 +1,5 @@
-//===- Export.cpp - onnx dialect -> ONNX model -----------------------------===//
+//===- Export.cpp - onnx dialect -> ONNX model
+//-----------------------------===//
 //
 // Writes `func.func @main` of onnx ops as an ONNX graph: top-level constants
 // become initializers, regions become graph attributes, `none` operands and
@@ -51,7 +52,9 @@ private:
   LogicalResult exportBlock(Block &block, onnx::GraphProto &graph,
                             bool topLevel);
   LogicalResult exportOp(Operation *op, onnx::GraphProto &graph);
-  void addValueInfo(Value v, google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> *infos);
+  void
+  addValueInfo(Value v,
+               google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> *infos);
 
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> usedNames;
@@ -103,7 +106,8 @@ LogicalResult ModelExporter::exportOp(Operation *op, onnx::GraphProto &graph) {
 
   // Inherent attributes are the op's properties; unknown ones are skipped.
   SmallVector<NamedAttribute> attrs;
-  if (auto props = dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute()))
+  if (auto props =
+          dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute()))
     attrs.append(props.begin(), props.end());
   for (NamedAttribute attr : op->getDiscardableAttrs())
     attrs.push_back(attr);
@@ -164,7 +168,8 @@ LogicalResult ModelExporter::exportBlock(Block &block, onnx::GraphProto &graph,
             (!wanted.empty() && nameOf(v) != wanted)) {
           auto *identity = graph.add_node();
           identity->set_op_type("Identity");
-          std::string out = freshName(wanted.empty() ? nameOf(v) + "_out" : wanted);
+          std::string out =
+              freshName(wanted.empty() ? nameOf(v) + "_out" : wanted);
           identity->set_name(out + "_Identity");
           identity->add_input(nameOf(v));
           identity->add_output(out);
@@ -218,9 +223,11 @@ LogicalResult ModelExporter::exportFunction(func::FuncOp func,
           llvm::count(returnOp.getOperands(), v) == 1)
         names[v] = freshName(attr.getValue());
   for (BlockArgument arg : func.getArguments()) {
-    auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");
-    names[arg] = freshName(attr ? attr.getValue().str()
-                                : "input_" + std::to_string(arg.getArgNumber()));
+    auto attr =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");
+    names[arg] =
+        freshName(attr ? attr.getValue().str()
+                       : "input_" + std::to_string(arg.getArgNumber()));
     onnx::TypeProto type;
     if (!convertToTypeProto(arg.getType(), type))
       return func.emitOpError("argument ")
@@ -272,7 +279,8 @@ LogicalResult exportONNXModel(ModuleOp module, llvm::raw_ostream &os) {
   }
   std::string bytes;
   if (!model.SerializeToString(&bytes))
-    return module.emitError("cannot serialize the exported model (over 2 GiB?)");
+    return module.emitError(
+        "cannot serialize the exported model (over 2 GiB?)");
   os << bytes;
   return success();
 }

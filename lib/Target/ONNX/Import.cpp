@@ -1,4 +1,5 @@
-//===- Import.cpp - ONNX model -> onnx dialect -----------------------------===//
+//===- Import.cpp - ONNX model -> onnx dialect
+//-----------------------------===//
 //
 // Builds a `func.func @main` from a prepared ModelProto: initializers become
 // onnx.Constant ops holding resource blobs (the protobuf's bytes are moved,
@@ -60,8 +61,9 @@ private:
   /// Imports a graph's initializers and nodes at the builder's insertion
   /// point, in a new scope the caller has pushed.
   LogicalResult importNodes(onnx::GraphProto &graph);
-  LogicalResult importNode(onnx::NodeProto &node,
-                           const llvm::StringMap<const onnx::TypeProto *> &types);
+  LogicalResult
+  importNode(onnx::NodeProto &node,
+             const llvm::StringMap<const onnx::TypeProto *> &types);
   /// Fills `region` with the body of a graph attribute.
   LogicalResult importSubgraph(onnx::GraphProto &graph, Region &region,
                                const onnx::NodeProto &owner);
@@ -76,7 +78,8 @@ private:
 };
 
 /// Collects the declared or inferred type of every value a graph names.
-llvm::StringMap<const onnx::TypeProto *> collectTypes(const onnx::GraphProto &g) {
+llvm::StringMap<const onnx::TypeProto *>
+collectTypes(const onnx::GraphProto &g) {
   llvm::StringMap<const onnx::TypeProto *> types;
   for (const auto &v : g.input())
     if (v.has_type())
@@ -119,7 +122,8 @@ LogicalResult ModelImporter::importNodes(onnx::GraphProto &graph) {
 }
 
 LogicalResult ModelImporter::importNode(
-    onnx::NodeProto &node, const llvm::StringMap<const onnx::TypeProto *> &types) {
+    onnx::NodeProto &node,
+    const llvm::StringMap<const onnx::TypeProto *> &types) {
   Location loc = nodeLoc(node);
   const onnx::OpSchema *schema =
       onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
@@ -139,8 +143,9 @@ LogicalResult ModelImporter::importNode(
       for (int j = i; j < node.input_size(); ++j) {
         Value v = lookup(node.input(j));
         if (!v)
-          return emitError(loc) << "input '" << node.input(j)
-                                << "' is not produced by any node or graph input";
+          return emitError(loc)
+                 << "input '" << node.input(j)
+                 << "' is not produced by any node or graph input";
         state.operands.push_back(v);
       }
       break;
@@ -195,8 +200,8 @@ LogicalResult ModelImporter::importNode(
     if (attr.type() == onnx::AttributeProto::GRAPH) {
       auto it = regionIndex.find(attr.name());
       if (it == regionIndex.end())
-        return emitError(loc) << "unexpected graph attribute '" << attr.name()
-                              << "'";
+        return emitError(loc)
+               << "unexpected graph attribute '" << attr.name() << "'";
       subgraphs.push_back({it->second, attr.mutable_g()});
       continue;
     }
@@ -227,8 +232,8 @@ LogicalResult ModelImporter::importSubgraph(onnx::GraphProto &graph,
   scopes.emplace_back();
   for (const auto &input : graph.input()) {
     if (!input.has_type())
-      return emitError(loc) << "subgraph input '" << input.name()
-                            << "' has no type";
+      return emitError(loc)
+             << "subgraph input '" << input.name() << "' has no type";
     auto type = getType(input.type(), input.name(), loc);
     if (failed(type))
       return failure();
@@ -306,7 +311,8 @@ OwningOpRef<ModuleOp> ModelImporter::importModel(onnx::ModelProto &model) {
     results.push_back(v);
   }
   func::ReturnOp::create(builder, fileLoc, results);
-  func.setType(builder.getFunctionType(argTypes, TypeRange(ValueRange(results))));
+  func.setType(
+      builder.getFunctionType(argTypes, TypeRange(ValueRange(results))));
   for (int i = 0; i < graph.output_size(); ++i)
     func.setResultAttr(i, "onnx.name",
                        builder.getStringAttr(graph.output(i).name()));
@@ -354,8 +360,7 @@ OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context, StringRef path,
                                       const ImportOptions &options) {
   StringRef dir = llvm::sys::path::parent_path(path);
   std::string baseDir = dir.empty() ? "." : dir.str();
-  return importModel(context, llvm::sys::path::filename(path), baseDir,
-                     options,
+  return importModel(context, llvm::sys::path::filename(path), baseDir, options,
                      [&](onnx::ModelProto &model, PreparationError &error) {
                        return parseModelFile(path, model, options, error);
                      });

@@ -1,4 +1,5 @@
-//===- ModelChecks.cpp - Checks on a model before ONNX sees it -------------===//
+//===- ModelChecks.cpp - Checks on a model before ONNX sees it
+//-------------===//
 
 #include "ModelChecks.h"
 #include "weft/Dialect/ONNX/IR/AttributeRules.h"
@@ -113,13 +114,15 @@ bool checkOneGraph(const onnx::GraphProto &graph,
         continue;
       auto [it, inserted] = producer.try_emplace(output, i);
       if (!inserted)
-        return fail(error, "nodes '" + nodeName(graph.node(it->second)) +
-                               "' and '" + nodeName(graph.node(i)) +
-                               "' both write '" + output + "'",
+        return fail(error,
+                    "nodes '" + nodeName(graph.node(it->second)) + "' and '" +
+                        nodeName(graph.node(i)) + "' both write '" + output +
+                        "'",
                     nodeName(graph.node(i)));
       if (defined.contains(output))
-        return fail(error, "node writes '" + output +
-                               "', which is already a graph input or initializer",
+        return fail(error,
+                    "node writes '" + output +
+                        "', which is already a graph input or initializer",
                     nodeName(graph.node(i)));
     }
 
@@ -136,16 +139,18 @@ bool checkOneGraph(const onnx::GraphProto &graph,
         continue;
       auto it = producer.find(input);
       if (it == producer.end())
-        return fail(error, "input '" + input +
-                               "' is not produced by any node, graph input "
-                               "or initializer",
+        return fail(error,
+                    "input '" + input +
+                        "' is not produced by any node, graph input "
+                        "or initializer",
                     nodeName(node));
       std::string cycle = describeCycle(graph, producer);
       if (!cycle.empty())
         return fail(error, "nodes form a cycle: " + cycle, nodeName(node));
-      return fail(error, "nodes are not in topological order: this node reads '" +
-                             input + "' before node '" +
-                             nodeName(graph.node(it->second)) + "' writes it",
+      return fail(error,
+                  "nodes are not in topological order: this node reads '" +
+                      input + "' before node '" +
+                      nodeName(graph.node(it->second)) + "' writes it",
                   nodeName(node));
     }
     // A subgraph sees what is defined before its node.
@@ -169,8 +174,9 @@ bool checkOneGraph(const onnx::GraphProto &graph,
   }
   for (const auto &output : graph.output())
     if (!defined.contains(output.name()) && !visibleOutside(output.name()))
-      return fail(error, "graph output '" + output.name() +
-                             "' is not produced by any node, input or initializer",
+      return fail(error,
+                  "graph output '" + output.name() +
+                      "' is not produced by any node, input or initializer",
                   output.name());
   return true;
 }

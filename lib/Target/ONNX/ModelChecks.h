@@ -21,7 +21,8 @@ int scanSubgraphDepth(llvm::StringRef bytes, int stopAt);
 /// Value names: every input read is produced before (by a node, a graph
 /// input, an initializer or an enclosing graph), no name is written twice,
 /// nodes are in topological order and form no cycle, outputs are produced.
-bool checkGraphStructure(const onnx::GraphProto &graph, PreparationError &error);
+bool checkGraphStructure(const onnx::GraphProto &graph,
+                         PreparationError &error);
 
 /// Initializers and Constant tensors: valid dims and data sizes, and the same
 /// element type as a graph input of the same name.

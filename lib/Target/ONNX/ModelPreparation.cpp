@@ -1,4 +1,5 @@
-//===- ModelPreparation.cpp - Read, check and normalize a model ------------===//
+//===- ModelPreparation.cpp - Read, check and normalize a model
+//------------===//
 
 #include "ModelPreparation.h"
 #include "ModelChecks.h"
@@ -8,14 +9,14 @@
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-#include <google/protobuf/stubs/logging.h>
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <google/protobuf/stubs/logging.h>
+#include <unistd.h>
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -198,23 +199,28 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
     if (entry.key() == "location")
       location = entry.value();
     else if (entry.key() == "offset" && !parseNumber(entry.value(), offset))
-      return fail(error, what + " has an invalid offset '" + entry.value() + "'");
+      return fail(error,
+                  what + " has an invalid offset '" + entry.value() + "'");
     else if (entry.key() == "length" && !parseNumber(entry.value(), length))
-      return fail(error, what + " has an invalid length '" + entry.value() + "'");
+      return fail(error,
+                  what + " has an invalid length '" + entry.value() + "'");
   }
   if (baseDir.empty())
-    return fail(error, what + " cannot be read: the model was not loaded from a file");
+    return fail(error,
+                what + " cannot be read: the model was not loaded from a file");
   if (location.empty())
     return fail(error, what + " has no location");
   if (sys::path::is_absolute(location) || location[0] == '/' ||
       location[0] == '\\')
-    return fail(error, what + " location '" + location +
-                           "' is absolute; it must be relative to the model's folder");
+    return fail(error,
+                what + " location '" + location +
+                    "' is absolute; it must be relative to the model's folder");
   for (auto it = sys::path::begin(location), e = sys::path::end(location);
        it != e; ++it)
     if (*it == "..")
-      return fail(error, what + " location '" + location +
-                             "' leaves the model's folder ('..' is not allowed)");
+      return fail(error,
+                  what + " location '" + location +
+                      "' leaves the model's folder ('..' is not allowed)");
 
   SmallString<256> base, full;
   if (sys::fs::real_path(baseDir, base))
@@ -225,11 +231,13 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
     return fail(error, what + " file '" + location + "' does not exist");
   std::string prefix = std::string(base) + "/";
   if (!StringRef(full).starts_with(prefix))
-    return fail(error, what + " location '" + location +
-                           "' resolves outside the model's folder (through a symlink)");
+    return fail(
+        error, what + " location '" + location +
+                   "' resolves outside the model's folder (through a symlink)");
   sys::fs::file_status status;
   if (sys::fs::status(full, status) || !sys::fs::is_regular_file(status))
-    return fail(error, what + " location '" + location + "' is not a regular file");
+    return fail(error,
+                what + " location '" + location + "' is not a regular file");
   int64_t size = static_cast<int64_t>(status.getSize());
   if (offset > size)
     return fail(error, what + " offset " + std::to_string(offset) +
@@ -238,9 +246,10 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
   if (length < 0)
     length = size - offset;
   if (length > size - offset)
-    return fail(error, what + " offset " + std::to_string(offset) + " + length " +
-                           std::to_string(length) + " is past the end of '" +
-                           location + "' (" + std::to_string(size) + " bytes)");
+    return fail(error, what + " offset " + std::to_string(offset) +
+                           " + length " + std::to_string(length) +
+                           " is past the end of '" + location + "' (" +
+                           std::to_string(size) + " bytes)");
   auto buffer = MemoryBuffer::getFileSlice(full, length, offset);
   if (!buffer)
     return fail(error, what + " file '" + location + "' cannot be read");
@@ -252,20 +261,22 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
 
 bool loadExternalData(onnx::ModelProto &model, StringRef baseDir,
                       PreparationError &error) {
-  return walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
-    for (auto &tensor : *graph.mutable_initializer())
-      if (!loadExternalTensor(tensor, baseDir, error))
-        return false;
-    for (auto &node : *graph.mutable_node())
-      for (auto &attr : *node.mutable_attribute()) {
-        if (attr.has_t() && !loadExternalTensor(*attr.mutable_t(), baseDir, error))
-          return false;
-        for (auto &t : *attr.mutable_tensors())
-          if (!loadExternalTensor(t, baseDir, error))
+  return walkGraphs(
+      *model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+        for (auto &tensor : *graph.mutable_initializer())
+          if (!loadExternalTensor(tensor, baseDir, error))
             return false;
-      }
-    return true;
-  });
+        for (auto &node : *graph.mutable_node())
+          for (auto &attr : *node.mutable_attribute()) {
+            if (attr.has_t() &&
+                !loadExternalTensor(*attr.mutable_t(), baseDir, error))
+              return false;
+            for (auto &t : *attr.mutable_tensors())
+              if (!loadExternalTensor(t, baseDir, error))
+                return false;
+          }
+        return true;
+      });
 }
 
 /// Refuses nodes of domains or operators the dialect does not have.
@@ -274,24 +285,28 @@ bool checkOperators(onnx::ModelProto &model, int64_t opset,
   std::map<std::string, int64_t> versions;
   for (const auto &imp : model.opset_import())
     versions[imp.domain()] = imp.version();
-  return walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
-    for (const auto &node : graph.node()) {
-      std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-      auto v = versions.find(node.domain());
-      std::string version = v == versions.end() ? "not imported"
-                                                : "version " + std::to_string(v->second);
-      if (!domain.empty())
-        return fail(error, "unsupported op " + node.op_type() + " (domain " +
-                               node.domain() + ", " + version + ")",
-                    nodeName(node));
-      if (!onnx::OpSchemaRegistry::Schema(node.op_type(), opset, ""))
-        return fail(error, "unsupported op " + node.op_type() +
-                               " (domain ai.onnx, version " +
-                               std::to_string(opset) + ")",
-                    nodeName(node));
-    }
-    return true;
-  });
+  return walkGraphs(
+      *model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+        for (const auto &node : graph.node()) {
+          std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+          auto v = versions.find(node.domain());
+          std::string version = v == versions.end()
+                                    ? "not imported"
+                                    : "version " + std::to_string(v->second);
+          if (!domain.empty())
+            return fail(error,
+                        "unsupported op " + node.op_type() + " (domain " +
+                            node.domain() + ", " + version + ")",
+                        nodeName(node));
+          if (!onnx::OpSchemaRegistry::Schema(node.op_type(), opset, ""))
+            return fail(error,
+                        "unsupported op " + node.op_type() +
+                            " (domain ai.onnx, version " +
+                            std::to_string(opset) + ")",
+                        nodeName(node));
+        }
+        return true;
+      });
 }
 
 /// Whether any operator of the model has a newer version at `targetOpset`
@@ -301,7 +316,8 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
   bool needed = false;
   walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
     for (const auto &node : graph.node()) {
-      const auto *from = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+      const auto *from =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
       const auto *to =
           onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
       if (!from || !to || from->since_version() != to->since_version()) {
@@ -323,13 +339,15 @@ static bool checkSerialized(StringRef bytes, const ImportOptions &options,
   if (bytes.empty())
     return fail(error, "the file is empty; it is not an ONNX model");
   if (bytes.size() >= static_cast<size_t>(INT_MAX))
-    return fail(error, "the model is over 2 GiB, more than one protobuf can hold; "
-                       "save its weights as external data "
-                       "(onnx.save_model(..., save_as_external_data=True))");
+    return fail(error,
+                "the model is over 2 GiB, more than one protobuf can hold; "
+                "save its weights as external data "
+                "(onnx.save_model(..., save_as_external_data=True))");
   int depth = scanSubgraphDepth(bytes, options.maxSubgraphDepth);
   if (depth > options.maxSubgraphDepth)
     return fail(error, "subgraphs (If/Loop/Scan bodies) are nested deeper "
-                       "than " + std::to_string(options.maxSubgraphDepth) +
+                       "than " +
+                           std::to_string(options.maxSubgraphDepth) +
                            " levels; at most " +
                            std::to_string(options.maxSubgraphDepth) +
                            " levels are supported");
@@ -374,13 +392,15 @@ bool parseModelFile(StringRef path, onnx::ModelProto &model,
     auto buffer = MemoryBuffer::getFile(path, /*IsText=*/false,
                                         /*RequiresNullTerminator=*/false);
     if (!buffer)
-      return fail(error, "cannot read the model: " + buffer.getError().message());
+      return fail(error,
+                  "cannot read the model: " + buffer.getError().message());
     if (!checkSerialized((*buffer)->getBuffer(), options, error))
       return false;
   }
   int fd = ::open(path.str().c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return fail(error, "cannot open the model: " + std::string(strerror(errno)));
+    return fail(error,
+                "cannot open the model: " + std::string(strerror(errno)));
   google::protobuf::io::FileInputStream input(fd);
   bool ok = parseFrom(input, model, options, error);
   ::close(fd);
@@ -400,7 +420,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
   if (opset > targetOpset)
     return fail(error, "opset " + std::to_string(opset) +
                            " of the default domain is newer than supported "
-                           "(at most " + std::to_string(targetOpset) + ")");
+                           "(at most " +
+                           std::to_string(targetOpset) + ")");
   if (opset < 1)
     return fail(error, "invalid opset version " + std::to_string(opset));
 
@@ -446,7 +467,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
   } else if (opset < targetOpset) {
     try {
       // The converter's adapters need shapes; infer them at the old opset.
-      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance());
+      onnx::shape_inference::InferShapes(model,
+                                         onnx::OpSchemaRegistry::Instance());
       model = onnx::version_conversion::ConvertVersion(model, targetOpset);
     } catch (const std::exception &e) {
       return fail(error, "cannot lift the model from opset " +
@@ -460,8 +482,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
       onnx::ShapeInferenceOptions inference(/*check_type=*/true,
                                             /*error_mode=*/1,
                                             /*data_prop=*/true);
-      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                         inference);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
       return fail(error, std::string("type inference failed: ") + e.what());
     }

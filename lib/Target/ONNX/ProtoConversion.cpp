@@ -1,4 +1,5 @@
-//===- ProtoConversion.cpp - ONNX protobuf <-> MLIR values -----------------===//
+//===- ProtoConversion.cpp - ONNX protobuf <-> MLIR values
+//-----------------===//
 
 #include "weft/Target/ONNX/ProtoConversion.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
@@ -104,10 +105,9 @@ Type convertTypeProto(MLIRContext *ctx, const onnx::TypeProto &type,
     const auto &tensor = type.tensor_type();
     Type elt = convertDataType(ctx, tensor.elem_type());
     if (!elt) {
-      error = tensor.elem_type() == 0
-                  ? "element type is unknown"
-                  : "unsupported element type " +
-                        std::to_string(tensor.elem_type());
+      error = tensor.elem_type() == 0 ? "element type is unknown"
+                                      : "unsupported element type " +
+                                            std::to_string(tensor.elem_type());
       return nullptr;
     }
     if (!tensor.has_shape())
@@ -156,11 +156,13 @@ Type convertTypeProto(MLIRContext *ctx, const onnx::TypeProto &type,
 
 bool convertToTypeProto(Type type, onnx::TypeProto &proto) {
   if (auto seq = dyn_cast<SeqType>(type))
-    return convertToTypeProto(seq.getElementType(),
-                              *proto.mutable_sequence_type()->mutable_elem_type());
+    return convertToTypeProto(
+        seq.getElementType(),
+        *proto.mutable_sequence_type()->mutable_elem_type());
   if (auto opt = dyn_cast<OptType>(type))
-    return convertToTypeProto(opt.getElementType(),
-                              *proto.mutable_optional_type()->mutable_elem_type());
+    return convertToTypeProto(
+        opt.getElementType(),
+        *proto.mutable_optional_type()->mutable_elem_type());
   auto tensor = dyn_cast<TensorType>(type);
   if (!tensor)
     return false;
@@ -263,7 +265,8 @@ bool validateTensorProto(const TensorProto &tensor, std::string &error) {
       !TensorProto::DataType_IsValid(tensor.data_type()) ||
       (tensor.data_type() != TensorProto::STRING &&
        !dataTypeSize(tensor.data_type()))) {
-    error = "unsupported tensor data type " + std::to_string(tensor.data_type());
+    error =
+        "unsupported tensor data type " + std::to_string(tensor.data_type());
     return false;
   }
   int64_t count = 1;
@@ -338,7 +341,8 @@ ElementsAttr convertTensorProto(MLIRContext *ctx, TensorProto &tensor,
       return makeResourceTensorAttr(type, nameHint, std::move(owned));
     }
     return makeTensorAttr(
-        type, ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size()),
+        type,
+        ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size()),
         nameHint);
   }
 
@@ -408,8 +412,8 @@ static Attribute convertSparseTensor(MLIRContext *ctx,
       error = "negative sparse dimension";
       return nullptr;
     }
-  auto values = convertTensorProto(ctx, *sparse.mutable_values(), "sparse",
-                                   error);
+  auto values =
+      convertTensorProto(ctx, *sparse.mutable_values(), "sparse", error);
   if (!values)
     return nullptr;
   auto indices =
@@ -432,8 +436,8 @@ static Attribute convertSparseTensor(MLIRContext *ctx,
         int64_t stride = 1;
         for (int64_t k = r + 1; k < rank; ++k)
           stride *= dims[k];
-        coords.push_back(stride ? (linear / stride) % std::max<int64_t>(dims[r], 1)
-                                : 0);
+        coords.push_back(
+            stride ? (linear / stride) % std::max<int64_t>(dims[r], 1) : 0);
       }
   } else {
     coords = *idx;
@@ -543,7 +547,7 @@ bool convertToAttributeProto(StringRef name, Attribute attr,
                    (!array.empty() && isa<ElementsAttr>(array[0]));
     proto.set_type(tensors ? AttributeProto::TENSORS : AttributeProto::STRINGS);
     for (Attribute element : array) {
-      if (auto s = dyn_cast<StringAttr>(element) ; s && !tensors) {
+      if (auto s = dyn_cast<StringAttr>(element); s && !tensors) {
         proto.add_strings(s.getValue().str());
       } else if (auto t = dyn_cast<ElementsAttr>(element); t && tensors) {
         if (!convertToTensorProto(t, *proto.add_tensors()))

@@ -1,4 +1,5 @@
-//===- Translations.cpp - --import-onnx and --export-onnx ------------------===//
+//===- Translations.cpp - --import-onnx and --export-onnx
+//------------------===//
 
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Target/ONNX/Export.h"
@@ -7,8 +8,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
@@ -17,7 +18,8 @@ namespace weft {
 void registerImportONNXTranslation() {
   TranslateToMLIRRegistration registration(
       "import-onnx", "import an ONNX model (.onnx) into the onnx dialect",
-      [](llvm::SourceMgr &sourceMgr, MLIRContext *context) -> OwningOpRef<Operation *> {
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         StringRef path = buffer->getBufferIdentifier();
@@ -25,9 +27,9 @@ void registerImportONNXTranslation() {
         std::string baseDir = dir.empty() ? "." : dir.str();
         if (path == "<stdin>")
           baseDir.clear();
-        auto module = importONNXModelFromBytes(
-            context, buffer->getBuffer(), llvm::sys::path::filename(path),
-            baseDir);
+        auto module =
+            importONNXModelFromBytes(context, buffer->getBuffer(),
+                                     llvm::sys::path::filename(path), baseDir);
         return OwningOpRef<Operation *>(module.release());
       });
 }

@@ -1,4 +1,5 @@
-//===- AttributeRules.cpp - Value rules of ONNX attributes -----------------===//
+//===- AttributeRules.cpp - Value rules of ONNX attributes
+//-----------------===//
 
 #include "weft/Dialect/ONNX/IR/AttributeRules.h"
 
@@ -10,8 +11,8 @@ namespace weft {
 /// Operators with convolution or pooling windows.
 static bool hasWindow(llvm::StringRef opType) {
   static const llvm::StringSet<> ops = {
-      "Conv",        "ConvInteger", "QLinearConv", "ConvTranspose",
-      "MaxPool",     "AveragePool", "LpPool",      "MaxUnpool"};
+      "Conv",    "ConvInteger", "QLinearConv", "ConvTranspose",
+      "MaxPool", "AveragePool", "LpPool",      "MaxUnpool"};
   return ops.contains(opType);
 }
 

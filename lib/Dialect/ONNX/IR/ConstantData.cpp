@@ -1,4 +1,5 @@
-//===- ConstantData.cpp - Reading and making constant tensors --------------===//
+//===- ConstantData.cpp - Reading and making constant tensors
+//--------------===//
 //
 // Constant tensors live either inline (DenseElementsAttr) or in resource
 // blobs (DenseResourceElementsAttr). Everything here speaks ONNX's raw layout:
@@ -150,9 +151,9 @@ std::optional<std::vector<double>> getFloatValues(ElementsAttr attr) {
     std::vector<double> values;
     values.reserve(ints->size());
     for (int64_t v : *ints)
-      values.push_back(intType.isUnsigned() ? static_cast<double>(
-                                                  static_cast<uint64_t>(v))
-                                            : static_cast<double>(v));
+      values.push_back(intType.isUnsigned()
+                           ? static_cast<double>(static_cast<uint64_t>(v))
+                           : static_cast<double>(v));
     return values;
   }
   auto floatType = dyn_cast<FloatType>(elt);
@@ -190,15 +191,13 @@ ElementsAttr makeResourceTensorAttr(ShapedType type, StringRef nameHint,
   ArrayRef<char> data(bytes->data(), bytes->size());
   std::string *owned = bytes.release();
   AsmResourceBlob blob(
-      data, alignof(double),
-      [owned](void *, size_t, size_t) { delete owned; },
+      data, alignof(double), [owned](void *, size_t, size_t) { delete owned; },
       /*dataIsMutable=*/false);
   return DenseResourceElementsAttr::get(type, nameHint, std::move(blob));
 }
 
 /// Writes `v` into `p` as one element of `elt`.
-template <typename T>
-static void writeElement(char *p, Type elt, T v) {
+template <typename T> static void writeElement(char *p, Type elt, T v) {
   if (auto intType = dyn_cast<IntegerType>(elt)) {
     int64_t i = static_cast<int64_t>(v);
     if (intType.getWidth() == 1)

@@ -1,4 +1,5 @@
-//===- ONNXCanonicalize.cpp - Canonicalization patterns of onnx ops --------===//
+//===- ONNXCanonicalize.cpp - Canonicalization patterns of onnx ops
+//--------===//
 //
 // Dropout in inference is its input; chains of Reshape and Transpose collapse;
 // Constant's scalar and list forms become one `value` tensor.
@@ -118,8 +119,8 @@ struct NormalizeConstant : OpRewritePattern<ONNXConstantOp> {
       value = makeTensorFromFloats(type, {f.getValueAsDouble()});
     else if (auto fs = op.getValueFloatsAttr())
       value = makeTensorFromFloats(
-          type, SmallVector<double>(fs.asArrayRef().begin(),
-                                    fs.asArrayRef().end()));
+          type,
+          SmallVector<double>(fs.asArrayRef().begin(), fs.asArrayRef().end()));
     else if (auto i = op.getValueIntAttr())
       value = makeTensorFromInts(type, {i.getInt()});
     else if (auto is = op.getValueIntsAttr())

@@ -1,4 +1,5 @@
-//===- ONNXDialect.cpp - The onnx dialect ----------------------------------===//
+//===- ONNXDialect.cpp - The onnx dialect
+//----------------------------------===//
 
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -30,9 +31,8 @@ void ONNXDialect::registerTypes() {
 
 int64_t ONNXDialect::getOpsetVersion() { return WEFT_ONNX_OPSET; }
 
-Operation *ONNXDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   if (isa<NoneType>(type))
     return ONNXNoValueOp::create(builder, loc);
   auto elements = dyn_cast<ElementsAttr>(value);

@@ -1,4 +1,5 @@
-//===- ONNXFolds.cpp - Folding hooks of onnx ops ---------------------------===//
+//===- ONNXFolds.cpp - Folding hooks of onnx ops
+//---------------------------===//
 //
 // Local folds: ops that forward their input (Identity, no-op reshapes), ops
 // whose result follows from static types (Shape, Size), and ops that only

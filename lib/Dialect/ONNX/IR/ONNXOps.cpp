@@ -1,4 +1,5 @@
-//===- ONNXOps.cpp - Shared pieces of the onnx ops -------------------------===//
+//===- ONNXOps.cpp - Shared pieces of the onnx ops
+//-------------------------===//
 //
 // The element-type agreement check every generated verifier calls, and the
 // structural ops written by hand.
@@ -54,8 +55,8 @@ llvm::LogicalResult verifyElementTypeGroups(Operation *op, StringRef spec) {
       unsigned count = isResult ? op->getNumResults() : op->getNumOperands();
       unsigned end = variadicTail ? count : std::min(index + 1, count);
       for (unsigned i = index; i < end; ++i) {
-        Type type = isResult ? op->getResult(i).getType()
-                             : op->getOperand(i).getType();
+        Type type =
+            isResult ? op->getResult(i).getType() : op->getOperand(i).getType();
         if (isa<NoneType>(type))
           continue;
         Type erased = eraseShape(type);
@@ -68,9 +69,9 @@ llvm::LogicalResult verifyElementTypeGroups(Operation *op, StringRef spec) {
         }
         if (erased != expected)
           return op->emitOpError("requires ")
-                 << what << " to have the same element type as "
-                 << expectedWhat << " (they share one ONNX type variable), got "
-                 << type << " and " << expected;
+                 << what << " to have the same element type as " << expectedWhat
+                 << " (they share one ONNX type variable), got " << type
+                 << " and " << expected;
       }
     }
   }

@@ -1,4 +1,5 @@
-//===- ONNXVerifiers.cpp - Semantic checks of onnx ops ---------------------===//
+//===- ONNXVerifiers.cpp - Semantic checks of onnx ops
+//---------------------===//
 //
 // What every op's verifier checks beyond its ODS constraints: element types
 // shared through a type variable agree, attribute values make sense, axes are

@@ -1,4 +1,5 @@
-//===- FoldBatchNorm.cpp - Fold inference BatchNormalization into Conv -----===//
+//===- FoldBatchNorm.cpp - Fold inference BatchNormalization into Conv
+//-----===//
 
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -46,7 +47,8 @@ bool foldOne(ONNXBatchNormalizationOp bn) {
   if (!conv || !conv.getY().hasOneUse() || bn.getTrainingMode() != 0)
     return false;
   for (unsigned i = 1; i < bn->getNumResults(); ++i)
-    if (!isa<NoneType>(bn->getResult(i).getType()) && !bn->getResult(i).use_empty())
+    if (!isa<NoneType>(bn->getResult(i).getType()) &&
+        !bn->getResult(i).use_empty())
       return false;
   auto wType = dyn_cast<RankedTensorType>(conv.getW().getType());
   if (!wType || !wType.hasStaticShape() || wType.getRank() < 3 ||
@@ -87,9 +89,9 @@ bool foldOne(ONNXBatchNormalizationOp bn) {
       builder, conv.getLoc(),
       RankedTensorType::get({channels}, wType.getElementType()), newB);
   SmallVector<Value> operands = {conv.getX(), wValue, bValue};
-  Operation *folded = builder.create(
-      conv.getLoc(), conv->getName().getIdentifier(), operands,
-      TypeRange{bn.getY().getType()}, conv->getAttrs());
+  Operation *folded =
+      builder.create(conv.getLoc(), conv->getName().getIdentifier(), operands,
+                     TypeRange{bn.getY().getType()}, conv->getAttrs());
   if (auto props = conv->getPropertiesAsAttribute())
     if (failed(folded->setPropertiesFromAttribute(props, nullptr))) {
       folded->erase();
@@ -104,7 +106,8 @@ bool foldOne(ONNXBatchNormalizationOp bn) {
 struct FoldBatchNormPass : impl::FoldBatchNormPassBase<FoldBatchNormPass> {
   void runOnOperation() override {
     SmallVector<ONNXBatchNormalizationOp> bns;
-    getOperation()->walk([&](ONNXBatchNormalizationOp bn) { bns.push_back(bn); });
+    getOperation()->walk(
+        [&](ONNXBatchNormalizationOp bn) { bns.push_back(bn); });
     for (ONNXBatchNormalizationOp bn : bns)
       if (foldOne(bn))
         ++numFolded;

@@ -1,4 +1,5 @@
-//===- FoldConstants.cpp - Evaluate onnx ops on constant inputs ------------===//
+//===- FoldConstants.cpp - Evaluate onnx ops on constant inputs
+//------------===//
 //
 // A small evaluator for the ops that shape arithmetic and weight preparation
 // use. Values are held as int64 (integers, bools) or double (floats), so the
@@ -86,9 +87,10 @@ using Evaluator = std::function<std::optional<Tensor>(
     Operation *, ArrayRef<Tensor>, ArrayRef<int64_t> outShape)>;
 
 /// Elementwise op over broadcast inputs.
-Evaluator elementwise(std::function<double(double, double)> onFloat,
-                      std::function<std::optional<int64_t>(int64_t, int64_t)> onInt,
-                      bool resultIsBool = false) {
+Evaluator
+elementwise(std::function<double(double, double)> onFloat,
+            std::function<std::optional<int64_t>(int64_t, int64_t)> onInt,
+            bool resultIsBool = false) {
   return [=](Operation *, ArrayRef<Tensor> in,
              ArrayRef<int64_t> outShape) -> std::optional<Tensor> {
     Tensor out;
@@ -214,7 +216,8 @@ std::optional<Tensor> evalSlice(Operation *, ArrayRef<Tensor> in,
     int64_t s = in[1].i[k];
     if (s < 0)
       s += dim;
-    s = st > 0 ? std::clamp<int64_t>(s, 0, dim) : std::clamp<int64_t>(s, 0, dim - 1);
+    s = st > 0 ? std::clamp<int64_t>(s, 0, dim)
+               : std::clamp<int64_t>(s, 0, dim - 1);
     start[axis] = s;
     step[axis] = st;
   }
@@ -305,39 +308,47 @@ const llvm::StringMap<Evaluator> &getEvaluators() {
   static const llvm::StringMap<Evaluator> evaluators = [] {
     llvm::StringMap<Evaluator> m;
     using I = std::optional<int64_t>;
-    m["onnx.Add"] = elementwise([](double a, double b) { return a + b; },
-                                [](int64_t a, int64_t b) -> I { return a + b; });
-    m["onnx.Sub"] = elementwise([](double a, double b) { return a - b; },
-                                [](int64_t a, int64_t b) -> I { return a - b; });
-    m["onnx.Mul"] = elementwise([](double a, double b) { return a * b; },
-                                [](int64_t a, int64_t b) -> I { return a * b; });
+    m["onnx.Add"] =
+        elementwise([](double a, double b) { return a + b; },
+                    [](int64_t a, int64_t b) -> I { return a + b; });
+    m["onnx.Sub"] =
+        elementwise([](double a, double b) { return a - b; },
+                    [](int64_t a, int64_t b) -> I { return a - b; });
+    m["onnx.Mul"] =
+        elementwise([](double a, double b) { return a * b; },
+                    [](int64_t a, int64_t b) -> I { return a * b; });
     m["onnx.Div"] = elementwise([](double a, double b) { return a / b; },
                                 [](int64_t a, int64_t b) -> I {
                                   if (b == 0)
                                     return std::nullopt;
                                   return a / b;
                                 });
-    m["onnx.Pow"] = elementwise([](double a, double b) { return std::pow(a, b); },
-                                [](int64_t a, int64_t b) -> I {
-                                  return int64_t(std::pow(double(a), double(b)));
-                                });
-    m["onnx.Equal"] = elementwise([](double a, double b) { return double(a == b); },
-                                  [](int64_t a, int64_t b) -> I { return a == b; },
-                                  /*resultIsBool=*/true);
-    m["onnx.Less"] = elementwise([](double a, double b) { return double(a < b); },
-                                 [](int64_t a, int64_t b) -> I { return a < b; },
-                                 true);
-    m["onnx.Greater"] = elementwise([](double a, double b) { return double(a > b); },
-                                    [](int64_t a, int64_t b) -> I { return a > b; },
-                                    true);
+    m["onnx.Pow"] =
+        elementwise([](double a, double b) { return std::pow(a, b); },
+                    [](int64_t a, int64_t b) -> I {
+                      return int64_t(std::pow(double(a), double(b)));
+                    });
+    m["onnx.Equal"] =
+        elementwise([](double a, double b) { return double(a == b); },
+                    [](int64_t a, int64_t b) -> I { return a == b; },
+                    /*resultIsBool=*/true);
+    m["onnx.Less"] =
+        elementwise([](double a, double b) { return double(a < b); },
+                    [](int64_t a, int64_t b) -> I { return a < b; }, true);
+    m["onnx.Greater"] =
+        elementwise([](double a, double b) { return double(a > b); },
+                    [](int64_t a, int64_t b) -> I { return a > b; }, true);
     m["onnx.Neg"] = elementwise([](double a, double) { return -a; },
                                 [](int64_t a, int64_t) -> I { return -a; });
-    m["onnx.Abs"] = elementwise([](double a, double) { return std::fabs(a); },
-                                [](int64_t a, int64_t) -> I { return a < 0 ? -a : a; });
-    m["onnx.Sqrt"] = elementwise([](double a, double) { return std::sqrt(a); },
-                                 [](int64_t, int64_t) -> I { return std::nullopt; });
-    m["onnx.Reciprocal"] = elementwise([](double a, double) { return 1.0 / a; },
-                                       [](int64_t, int64_t) -> I { return std::nullopt; });
+    m["onnx.Abs"] =
+        elementwise([](double a, double) { return std::fabs(a); },
+                    [](int64_t a, int64_t) -> I { return a < 0 ? -a : a; });
+    m["onnx.Sqrt"] =
+        elementwise([](double a, double) { return std::sqrt(a); },
+                    [](int64_t, int64_t) -> I { return std::nullopt; });
+    m["onnx.Reciprocal"] =
+        elementwise([](double a, double) { return 1.0 / a; },
+                    [](int64_t, int64_t) -> I { return std::nullopt; });
     m["onnx.Not"] = elementwise([](double a, double) { return double(a == 0); },
                                 [](int64_t a, int64_t) -> I { return a == 0; });
     m["onnx.Where"] = evalWhere;
@@ -388,9 +399,9 @@ struct FoldConstantsPass : impl::FoldConstantsPassBase<FoldConstantsPass> {
           op, inputs, resultType.getShape());
       if (!result || result->size() != resultType.getNumElements())
         continue;
-      ElementsAttr value =
-          result->isFloat ? makeTensorFromFloats(resultType, result->f)
-                          : makeTensorFromInts(resultType, result->i);
+      ElementsAttr value = result->isFloat
+                               ? makeTensorFromFloats(resultType, result->f)
+                               : makeTensorFromInts(resultType, result->i);
       if (!value)
         continue;
       OpBuilder builder(op);

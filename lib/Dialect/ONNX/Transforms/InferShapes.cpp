@@ -1,4 +1,5 @@
-//===- InferShapes.cpp - Refine types with ONNX's inference functions ------===//
+//===- InferShapes.cpp - Refine types with ONNX's inference functions
+//------===//
 //
 // Hands each op to the type-and-shape inference function ONNX's schema
 // registry holds for it, through an onnx::InferenceContext that reads the
@@ -76,7 +77,8 @@ public:
     }
   }
 
-  const onnx::AttributeProto *getAttribute(const std::string &name) const override {
+  const onnx::AttributeProto *
+  getAttribute(const std::string &name) const override {
     auto it = attributes.find(name);
     return it == attributes.end() ? nullptr : &it->second;
   }
@@ -91,7 +93,8 @@ public:
   onnx::TypeProto *getOutputType(size_t index) override {
     return index < outputTypes.size() ? &outputTypes[index] : nullptr;
   }
-  onnx::GraphInferencer *getGraphAttributeInferencer(const std::string &) override {
+  onnx::GraphInferencer *
+  getGraphAttributeInferencer(const std::string &) override {
     return nullptr;
   }
   const onnx::SparseTensorProto *getInputSparseData(size_t) const override {

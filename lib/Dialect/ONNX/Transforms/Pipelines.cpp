@@ -1,4 +1,5 @@
-//===- Pipelines.cpp - The graph simplification pipeline -------------------===//
+//===- Pipelines.cpp - The graph simplification pipeline
+//-------------------===//
 
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 

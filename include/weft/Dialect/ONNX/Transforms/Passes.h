@@ -15,9 +15,10 @@ namespace weft {
 
 /// Options of the graph simplification pipeline.
 struct SimplifyONNXOptions : mlir::PassPipelineOptions<SimplifyONNXOptions> {
-  Option<bool> foldBatchNorm{*this, "fold-batchnorm",
-                             llvm::cl::desc("Fold BatchNormalization into Conv"),
-                             llvm::cl::init(true)};
+  Option<bool> foldBatchNorm{
+      *this, "fold-batchnorm",
+      llvm::cl::desc("Fold BatchNormalization into Conv"),
+      llvm::cl::init(true)};
 };
 
 /// Builds the graph simplification pipeline: shape inference, canonicalization,
