@@ -15,4 +15,7 @@ mkdir -p "$out"
 echo "== imported $(basename "$model") ($(grep -c ' = onnx\.' "$out/mlp.mlir") ops)"
 "$bin/weft-opt" "$out/mlp.mlir" --weft-simplify-onnx -o "$out/mlp.simplified.mlir"
 echo "== after --weft-simplify-onnx ($(grep -c ' = onnx\.' "$out/mlp.simplified.mlir") ops)"
-cat "$out/mlp.simplified.mlir"
+# Weights are elided on screen; the files under $out hold them in full.
+"$bin/weft-opt" "$out/mlp.simplified.mlir" \
+  --mlir-elide-elementsattrs-if-larger=8 --mlir-elide-resource-strings-if-larger=16
+echo "== full IR: $out/mlp.mlir (imported), $out/mlp.simplified.mlir (simplified)"

@@ -293,6 +293,7 @@ OwningOpRef<ModuleOp> ModelImporter::importModel(onnx::ModelProto &model) {
   Block *entry = func.addEntryBlock();
   for (size_t i = 0; i < argNames.size(); ++i) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(argNames[i]));
+    entry->getArgument(i).setLoc(valueLoc(argNames[i]));
     scopes.back()[argNames[i]] = entry->getArgument(i);
   }
   builder.setInsertionPointToStart(entry);
