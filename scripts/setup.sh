@@ -13,6 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 debian_packages=(
   # Toolchain: MLIR/LLVM 22 (shared libMLIR.so), clang-22, lld, ninja, ccache.
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  libclang-rt-22-dev
   cmake ninja-build ccache make bc time
   # ONNX's C++ library, its test data and protobuf.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler

@@ -309,6 +309,27 @@ bool checkOperators(onnx::ModelProto &model, int64_t opset,
       });
 }
 
+/// The node the version converter most likely failed on: the first one whose
+/// operator changes between the opsets and is named in `message`.
+std::string findNodeToConvert(onnx::ModelProto &model, int64_t opset,
+                              int64_t targetOpset, StringRef message) {
+  std::string found;
+  walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
+    for (const auto &node : graph.node()) {
+      const auto *from = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+      const auto *to =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
+      bool changes = !from || !to || from->since_version() != to->since_version();
+      if (changes && message.contains(node.op_type())) {
+        found = nodeName(node);
+        return false;
+      }
+    }
+    return true;
+  });
+  return found;
+}
+
 /// Whether any operator of the model has a newer version at `targetOpset`
 /// than at `opset`, so that ONNX's version converter must rewrite it.
 bool needsConversion(onnx::ModelProto &model, int64_t opset,
@@ -471,9 +492,10 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
                                          onnx::OpSchemaRegistry::Instance());
       model = onnx::version_conversion::ConvertVersion(model, targetOpset);
     } catch (const std::exception &e) {
-      return fail(error, "cannot lift the model from opset " +
-                             std::to_string(opset) + " to " +
-                             std::to_string(targetOpset) + ": " + e.what());
+      return fail(error,
+                  "cannot lift the model from opset " + std::to_string(opset) +
+                      " to " + std::to_string(targetOpset) + ": " + e.what(),
+                  findNodeToConvert(model, opset, targetOpset, e.what()));
     }
   }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes one small bad ONNX model per case of BAD_INPUTS.md ("Models (import)").
+"""Writes one small bad ONNX model per case of docs/importing.md ("Bad models").
 
     python gen_bad_models.py <outdir>
 
@@ -232,6 +232,14 @@ def main(outdir):
         [helper.make_node("Add", ["x", "b"], ["a"], name="node_a"),
          helper.make_node("Relu", ["a"], ["b"], name="node_b"),
          helper.make_node("Identity", ["a"], ["y"], name="out")], [x4], [y4]))
+
+    # An opset-6 Softmax whose input rank is unknown: ONNX's version
+    # converter cannot lift it to opset 13's semantics.
+    write(outdir, "lift-failure.onnx", model(
+        [helper.make_node("Reshape", ["x", "s"], ["r"], name="reshape"),
+         helper.make_node("Softmax", ["r"], ["y"], name="softmax_of_unknown_rank")],
+        [vi("x", FLOAT, [2, 3]), vi("s", INT64, ["n"])], [vi("y", FLOAT, ["a", "b"])],
+        opsets=[helper.make_opsetid("", 6)]))
 
     # --- Tensor data ----------------------------------------------------
     x1024, y1024 = vi("x", FLOAT, [1024]), vi("y", FLOAT, [1024])
