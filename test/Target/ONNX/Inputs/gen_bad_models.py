@@ -295,6 +295,12 @@ def main(outdir):
     # --- External data --------------------------------------------------
     with open(os.path.join(outdir, "small.bin"), "wb") as f:
         f.write(bytes(16))
+    # Valid external data, for contrast: floats 1..4 at offset 16 of a file in
+    # a subfolder.
+    os.makedirs(os.path.join(outdir, "weights"), exist_ok=True)
+    with open(os.path.join(outdir, "weights", "w.bin"), "wb") as f:
+        f.write(bytes(16) + np.arange(1, 5, dtype=np.float32).tobytes())
+    write(outdir, "ext-good.onnx", external_model("weights/w.bin", offset=16, length=16))
     write(outdir, "ext-parent.onnx", external_model("../x.bin"))
     write(outdir, "ext-absolute.onnx", external_model("/etc/passwd"))
     write(outdir, "ext-dotdot.onnx", external_model("a/../../x.bin"))
