@@ -52,47 +52,43 @@ bool forEachGraph(const onnx::GraphProto &graph, const ScopedVisitor &visit) {
   return true;
 }
 
-/// Finds a cycle among `nodes` (by value names) and describes it.
+/// Finds a cycle among the graph's nodes (edges from a node to the producers
+/// of its inputs) and describes it. Iterative: graphs can be large.
 std::string describeCycle(const onnx::GraphProto &graph,
                           const llvm::StringMap<int> &producer) {
   int n = graph.node_size();
-  std::vector<int> state(n, 0); // 0 new, 1 on path, 2 done
-  std::vector<int> path;
-  std::function<int(int)> dfs = [&](int i) -> int {
-    state[i] = 1;
-    path.push_back(i);
-    for (const auto &input : graph.node(i).input()) {
-      auto it = producer.find(input);
-      if (it == producer.end())
+  std::vector<int> state(n, 0); // 0 new, 1 on the path, 2 done
+  for (int root = 0; root < n; ++root) {
+    if (state[root] != 0)
+      continue;
+    std::vector<std::pair<int, int>> path = {{root, 0}}; // node, next input
+    state[root] = 1;
+    while (!path.empty()) {
+      auto &[node, next] = path.back();
+      if (next == graph.node(node).input_size()) {
+        state[node] = 2;
+        path.pop_back();
+        continue;
+      }
+      auto it = producer.find(graph.node(node).input(next++));
+      if (it == producer.end() || state[it->second] == 2)
         continue;
       int j = it->second;
-      if (state[j] == 1)
-        return j;
       if (state[j] == 0) {
-        int found = dfs(j);
-        if (found >= 0)
-          return found;
+        state[j] = 1;
+        path.push_back({j, 0});
+        continue;
       }
+      // j is on the path: the cycle runs from j to the top of the path.
+      std::string text;
+      bool on = false;
+      for (const auto &step : path) {
+        on |= step.first == j;
+        if (on)
+          text += "'" + nodeName(graph.node(step.first)) + "' <- ";
+      }
+      return text + "'" + nodeName(graph.node(j)) + "'";
     }
-    state[i] = 2;
-    path.pop_back();
-    return -1;
-  };
-  for (int i = 0; i < n; ++i) {
-    if (state[i] != 0)
-      continue;
-    path.clear();
-    int start = dfs(i);
-    if (start < 0)
-      continue;
-    std::string text;
-    bool on = false;
-    for (int k : path) {
-      on |= k == start;
-      if (on)
-        text += "'" + nodeName(graph.node(k)) + "' <- ";
-    }
-    return text + "'" + nodeName(graph.node(start)) + "'";
   }
   return "";
 }

@@ -83,28 +83,34 @@ std::string functionKey(const std::string &domain, const std::string &name) {
 bool checkFunctionRecursion(
     const std::map<std::string, const onnx::FunctionProto *> &functions,
     PreparationError &error) {
+  // Depth-first search with an explicit stack: chains of functions can be
+  // as long as the model is large.
   std::map<std::string, int> state; // 1: on the stack, 2: done
-  std::function<bool(const std::string &)> visit =
-      [&](const std::string &key) -> bool {
-    if (state[key] == 2)
-      return true;
-    if (state[key] == 1)
-      return fail(error, "function '" + key +
-                             "' calls itself (directly or through others); "
-                             "recursive functions cannot be imported");
-    state[key] = 1;
-    const onnx::FunctionProto *f = functions.at(key);
-    for (const auto &node : f->node()) {
+  for (const auto &root : functions) {
+    if (state[root.first] == 2)
+      continue;
+    std::vector<std::pair<std::string, int>> stack = {{root.first, 0}};
+    state[root.first] = 1;
+    while (!stack.empty()) {
+      auto &[key, next] = stack.back();
+      const onnx::FunctionProto *f = functions.at(key);
+      if (next == f->node_size()) {
+        state[key] = 2;
+        stack.pop_back();
+        continue;
+      }
+      const auto &node = f->node(next++);
       std::string callee = functionKey(node.domain(), node.op_type());
-      if (functions.count(callee) && !visit(callee))
-        return false;
+      if (!functions.count(callee) || state[callee] == 2)
+        continue;
+      if (state[callee] == 1)
+        return fail(error, "function '" + callee +
+                               "' calls itself (directly or through others); "
+                               "recursive functions cannot be imported");
+      state[callee] = 1;
+      stack.push_back({callee, 0});
     }
-    state[key] = 2;
-    return true;
-  };
-  for (const auto &entry : functions)
-    if (!visit(entry.first))
-      return false;
+  }
   return true;
 }
 
@@ -139,7 +145,9 @@ bool inlineFunctions(
       for (int i = 0; i < f.input_size(); ++i)
         rename[f.input(i)] = i < node.input_size() ? node.input(i) : "";
       for (int i = 0; i < f.output_size(); ++i)
-        rename[f.output(i)] = i < node.output_size() ? node.output(i) : "";
+        rename[f.output(i)] = i < node.output_size() && !node.output(i).empty()
+                                  ? node.output(i)
+                                  : prefix + f.output(i); // not requested
       std::map<std::string, const onnx::AttributeProto *> callerAttrs;
       for (const auto &attr : node.attribute())
         callerAttrs[attr.name()] = &attr;

@@ -113,13 +113,20 @@ Type convertTypeProto(MLIRContext *ctx, const onnx::TypeProto &type,
     if (!tensor.has_shape())
       return UnrankedTensorType::get(elt);
     SmallVector<int64_t> dims;
+    int64_t count = 1;
     for (const auto &dim : tensor.shape().dim()) {
       if (dim.has_dim_value()) {
-        if (dim.dim_value() < 0) {
-          error = "negative dimension " + std::to_string(dim.dim_value());
+        int64_t d = dim.dim_value();
+        if (d < 0) {
+          error = "negative dimension " + std::to_string(d);
           return nullptr;
         }
-        dims.push_back(dim.dim_value());
+        if (d != 0 && count > std::numeric_limits<int64_t>::max() / d) {
+          error = "dimensions overflow int64";
+          return nullptr;
+        }
+        count *= d;
+        dims.push_back(d);
       } else {
         dims.push_back(ShapedType::kDynamic);
       }

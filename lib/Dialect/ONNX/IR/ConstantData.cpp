@@ -21,13 +21,46 @@ using namespace mlir;
 
 namespace weft {
 
+ElementsAttr getConstantOpValue(ONNXConstantOp op) {
+  if (ElementsAttr value = op.getValueAttr())
+    return value;
+  if (auto sparse = op.getSparseValueAttr())
+    return cast<ElementsAttr>(sparse);
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!type || !type.hasStaticShape())
+    return nullptr;
+  if (auto f = op.getValueFloatAttr())
+    return makeTensorFromFloats(type, {f.getValueAsDouble()});
+  if (auto fs = op.getValueFloatsAttr())
+    return makeTensorFromFloats(
+        type, SmallVector<double>(fs.asArrayRef().begin(), fs.asArrayRef().end()));
+  if (auto i = op.getValueIntAttr())
+    return makeTensorFromInts(type, {i.getInt()});
+  if (auto is = op.getValueIntsAttr())
+    return makeTensorFromInts(type, is.asArrayRef());
+  SmallVector<StringRef> strings;
+  if (auto str = op.getValueStringAttr())
+    strings.push_back(str.getValue());
+  else if (auto strs = op.getValueStringsAttr())
+    for (Attribute a : strs)
+      strings.push_back(cast<StringAttr>(a).getValue());
+  else
+    return nullptr;
+  if (type.getNumElements() != static_cast<int64_t>(strings.size()))
+    return nullptr;
+  return DenseStringElementsAttr::get(type, strings);
+}
+
 ElementsAttr getConstantTensor(Value value) {
   if (!value)
     return nullptr;
   auto constant = value.getDefiningOp<ONNXConstantOp>();
   if (!constant)
     return nullptr;
-  return constant.getValueAttr();
+  ElementsAttr attr = getConstantOpValue(constant);
+  if (!attr || attr.getType() != value.getType())
+    return nullptr;
+  return attr;
 }
 
 int64_t getElementByteSize(Type elementType) {
@@ -74,7 +107,8 @@ std::optional<std::vector<char>> getRawData(ElementsAttr attr) {
   }
   if (static_cast<int64_t>(raw.size()) != count * eltSize)
     return std::nullopt;
-  std::memcpy(out.data(), raw.data(), raw.size());
+  if (!raw.empty())
+    std::memcpy(out.data(), raw.data(), raw.size());
   return out;
 }
 

@@ -26,9 +26,9 @@ struct DropoutInInference : OpRewritePattern<ONNXDropoutOp> {
       return rewriter.notifyMatchFailure(op, "mask is used");
     Value training = op.getTrainingMode();
     if (!isa<NoneType>(training.getType())) {
-      auto mode = getIntValues(getConstantTensor(training));
-      if (!getConstantTensor(training) || !mode || mode->size() != 1 ||
-          (*mode)[0] != 0)
+      ElementsAttr constant = getConstantTensor(training);
+      auto mode = constant ? getIntValues(constant) : std::nullopt;
+      if (!mode || mode->size() != 1 || (*mode)[0] != 0)
         return rewriter.notifyMatchFailure(op, "training mode may be on");
     }
     if (op.getData().getType() != op.getOutput().getType())
@@ -48,9 +48,9 @@ struct CollapseReshapes : OpRewritePattern<ONNXReshapeOp> {
     auto inner = op.getData().getDefiningOp<ONNXReshapeOp>();
     if (!inner)
       return failure();
-    auto shape = getIntValues(getConstantTensor(op.getShape()));
-    if (!getConstantTensor(op.getShape()) || !shape ||
-        llvm::is_contained(*shape, 0))
+    ElementsAttr constant = getConstantTensor(op.getShape());
+    auto shape = constant ? getIntValues(constant) : std::nullopt;
+    if (!shape || llvm::is_contained(*shape, 0))
       return rewriter.notifyMatchFailure(op, "shape not constant or has 0");
     rewriter.modifyOpInPlace(
         op, [&] { op.getDataMutable().assign(inner.getData()); });
@@ -85,8 +85,12 @@ struct SimplifyTranspose : OpRewritePattern<ONNXTransposeOp> {
       auto innerPerm = getPermutation(inner);
       if (!innerPerm || innerPerm->size() != perm->size())
         return failure();
-      for (size_t i = 0; i < perm->size(); ++i)
-        combined[i] = (*innerPerm)[(*perm)[i]];
+      for (size_t i = 0; i < perm->size(); ++i) {
+        int64_t p = (*perm)[i];
+        if (p < 0 || p >= static_cast<int64_t>(innerPerm->size()))
+          return failure();
+        combined[i] = (*innerPerm)[p];
+      }
       source = inner.getData();
     }
     bool isIdentity = true;
@@ -106,29 +110,18 @@ struct SimplifyTranspose : OpRewritePattern<ONNXTransposeOp> {
   }
 };
 
-/// Constant {value_float/value_floats/value_int/value_ints} -> {value}.
+/// Constant {value_float(s)/value_int(s)/value_string(s)} -> {value}.
 struct NormalizeConstant : OpRewritePattern<ONNXConstantOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConstantOp op,
                                 PatternRewriter &rewriter) const override {
-    auto type = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !type.hasStaticShape())
+    if (op.getValueAttr() || op.getSparseValueAttr())
       return failure();
-    ElementsAttr value;
-    if (auto f = op.getValueFloatAttr())
-      value = makeTensorFromFloats(type, {f.getValueAsDouble()});
-    else if (auto fs = op.getValueFloatsAttr())
-      value = makeTensorFromFloats(
-          type,
-          SmallVector<double>(fs.asArrayRef().begin(), fs.asArrayRef().end()));
-    else if (auto i = op.getValueIntAttr())
-      value = makeTensorFromInts(type, {i.getInt()});
-    else if (auto is = op.getValueIntsAttr())
-      value = makeTensorFromInts(type, is.asArrayRef());
+    ElementsAttr value = getConstantOpValue(op);
     if (!value)
       return failure();
     rewriter.replaceOpWithNewOp<ONNXConstantOp>(
-        op, TypeRange{type}, ValueRange{},
+        op, TypeRange{op.getType()}, ValueRange{},
         ArrayRef<NamedAttribute>{rewriter.getNamedAttr("value", value)});
     return success();
   }

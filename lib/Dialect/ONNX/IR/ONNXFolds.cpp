@@ -34,7 +34,9 @@ static OpFoldResult foldReshapeLike(Operation *op, Value input,
   if (input.getType() == resultType)
     return input;
   if (auto elements = dyn_cast_or_null<ElementsAttr>(inputConstant))
-    if (elements.getElementType() == resultType.getElementType())
+    if (elements.getElementType() == resultType.getElementType() &&
+        cast<ShapedType>(elements.getType()).getNumElements() ==
+            resultType.getNumElements())
       return reshapeTensorAttr(elements, resultType);
   return {};
 }
@@ -46,10 +48,8 @@ OpFoldResult ONNXIdentityOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult ONNXConstantOp::fold(FoldAdaptor) {
-  ElementsAttr value = getValueAttr();
-  if (!value || value.getType() != getOutput().getType())
-    return {};
-  return value;
+  // ConstantLike: the verifier guarantees a value of the result's type.
+  return getConstantOpValue(*this);
 }
 
 OpFoldResult ONNXShapeOp::fold(FoldAdaptor) {
@@ -134,8 +134,8 @@ OpFoldResult ONNXCastOp::fold(FoldAdaptor adaptor) {
     return makeTensorFromFloats(resultType, *values);
   std::vector<int64_t> ints;
   for (double v : *values) {
-    if (!std::isfinite(v))
-      return {}; // ONNX leaves NaN/Inf to integer conversions undefined
+    if (!std::isfinite(v) || std::fabs(v) >= 9.2e18)
+      return {}; // ONNX leaves NaN, Inf and out-of-range conversions undefined
     ints.push_back(to.isInteger(1) ? v != 0.0 : static_cast<int64_t>(v));
   }
   return makeTensorFromInts(resultType, ints);

@@ -11,6 +11,8 @@
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
+#include "mlir/IR/Builders.h"
+
 using namespace mlir;
 
 namespace weft {
@@ -86,11 +88,69 @@ static LogicalResult verifyConstantIndices(Operation *op, int64_t axis) {
   return success();
 }
 
+/// onnx.Constant holds exactly one value, of its result's type (it is
+/// ConstantLike: folding it must always succeed).
+static LogicalResult verifyConstant(ONNXConstantOp op) {
+  Builder b(op.getContext());
+  SmallVector<Type> implied;
+  if (auto v = op.getValueAttr())
+    implied.push_back(v.getType());
+  if (auto v = op.getSparseValueAttr())
+    implied.push_back(v.getType());
+  auto tensorOf = [](ArrayRef<int64_t> shape, Type elt) {
+    return RankedTensorType::get(shape, elt);
+  };
+  if (op.getValueFloatAttr())
+    implied.push_back(tensorOf({}, b.getF32Type()));
+  if (auto v = op.getValueFloatsAttr())
+    implied.push_back(tensorOf({v.size()}, b.getF32Type()));
+  if (op.getValueIntAttr())
+    implied.push_back(tensorOf({}, b.getI64Type()));
+  if (auto v = op.getValueIntsAttr())
+    implied.push_back(tensorOf({v.size()}, b.getI64Type()));
+  if (op.getValueStringAttr())
+    implied.push_back(tensorOf({}, StringType::get(op.getContext())));
+  if (auto v = op.getValueStringsAttr())
+    implied.push_back(
+        tensorOf({int64_t(v.size())}, StringType::get(op.getContext())));
+  if (implied.size() != 1)
+    return op.emitOpError("requires exactly one of value, sparse_value, "
+                          "value_float(s), value_int(s), value_string(s)");
+  if (op.getType() != implied.front())
+    return op.emitOpError("result type ")
+           << op.getType() << " does not match its value's type "
+           << implied.front();
+  return success();
+}
+
+/// Transpose's perm is a permutation of its input's axes.
+static LogicalResult verifyTranspose(ONNXTransposeOp op) {
+  auto perm = op.getPerm();
+  if (!perm)
+    return success();
+  int64_t n = perm->size();
+  auto type = dyn_cast<RankedTensorType>(op.getData().getType());
+  if (type && type.getRank() != n)
+    return op.emitOpError("perm has ")
+           << n << " entries for a rank-" << type.getRank() << " input";
+  SmallVector<bool> seen(n, false);
+  for (int64_t p : *perm) {
+    if (p < 0 || p >= n || seen[p])
+      return op.emitOpError("perm is not a permutation of [0, ") << n << ")";
+    seen[p] = true;
+  }
+  return success();
+}
+
 LogicalResult verifyONNXOp(Operation *op, StringRef typeGroups) {
   if (!typeGroups.empty() && failed(verifyElementTypeGroups(op, typeGroups)))
     return failure();
   if (failed(verifyAttributeValues(op)))
     return failure();
+  if (auto constant = dyn_cast<ONNXConstantOp>(op))
+    return verifyConstant(constant);
+  if (auto transpose = dyn_cast<ONNXTransposeOp>(op))
+    return verifyTranspose(transpose);
   StringRef opType = op->getName().stripDialect();
   if (!hasDataAxis(opType))
     return success();

@@ -45,6 +45,9 @@ std::optional<Tensor> readConstant(Value value) {
   auto type = dyn_cast<RankedTensorType>(attr.getType());
   if (!type || !type.hasStaticShape())
     return std::nullopt;
+  // uint64 values above 2^63 do not fit the int64 the evaluator computes in.
+  if (type.getElementType().isUnsignedInteger(64))
+    return std::nullopt;
   Tensor t;
   t.shape.assign(type.getShape().begin(), type.getShape().end());
   if (isa<FloatType>(type.getElementType())) {
@@ -83,6 +86,32 @@ int64_t broadcastIndex(ArrayRef<int64_t> outShape, int64_t outIndex,
   return result;
 }
 
+/// The numpy-style broadcast of the inputs' shapes, or nullopt.
+std::optional<SmallVector<int64_t>> broadcastShape(ArrayRef<Tensor> inputs) {
+  size_t rank = 0;
+  for (const Tensor &t : inputs)
+    rank = std::max(rank, t.shape.size());
+  SmallVector<int64_t> shape(rank, 1);
+  for (const Tensor &t : inputs)
+    for (size_t k = 0; k < t.shape.size(); ++k) {
+      int64_t &d = shape[rank - t.shape.size() + k];
+      int64_t e = t.shape[k];
+      if (d == 1)
+        d = e;
+      else if (e != 1 && e != d)
+        return std::nullopt;
+    }
+  return shape;
+}
+
+/// Whether `outShape` is what broadcasting `inputs` gives.
+bool broadcastsTo(ArrayRef<Tensor> inputs, ArrayRef<int64_t> outShape) {
+  auto shape = broadcastShape(inputs);
+  return shape && ArrayRef<int64_t>(*shape) == outShape;
+}
+
+/// The evaluators see verified ops whose result type is static, but that type
+/// is only trusted after it is checked against the operands.
 using Evaluator = std::function<std::optional<Tensor>(
     Operation *, ArrayRef<Tensor>, ArrayRef<int64_t> outShape)>;
 
@@ -93,6 +122,11 @@ elementwise(std::function<double(double, double)> onFloat,
             bool resultIsBool = false) {
   return [=](Operation *, ArrayRef<Tensor> in,
              ArrayRef<int64_t> outShape) -> std::optional<Tensor> {
+    for (const Tensor &t : in)
+      if (t.isFloat != in[0].isFloat)
+        return std::nullopt; // e.g. Pow(float, int)
+    if (!broadcastsTo(in, outShape))
+      return std::nullopt;
     Tensor out;
     out.shape.assign(outShape.begin(), outShape.end());
     int64_t n = 1;
@@ -122,6 +156,9 @@ elementwise(std::function<double(double, double)> onFloat,
 
 std::optional<Tensor> evalWhere(Operation *, ArrayRef<Tensor> in,
                                 ArrayRef<int64_t> outShape) {
+  if (in[0].isFloat || in[1].isFloat != in[2].isFloat ||
+      !broadcastsTo(in, outShape))
+    return std::nullopt;
   Tensor out;
   out.shape.assign(outShape.begin(), outShape.end());
   out.isFloat = in[1].isFloat;
@@ -162,6 +199,11 @@ std::optional<Tensor> evalGather(Operation *op, ArrayRef<Tensor> in,
     outer *= data.shape[d];
   for (int64_t d = axis + 1; d < rank; ++d)
     inner *= data.shape[d];
+  SmallVector<int64_t> expected(data.shape.begin(), data.shape.begin() + axis);
+  expected.append(indices.shape.begin(), indices.shape.end());
+  expected.append(data.shape.begin() + axis + 1, data.shape.end());
+  if (indices.isFloat || ArrayRef<int64_t>(expected) != outShape)
+    return std::nullopt;
   Tensor out;
   out.isFloat = data.isFloat;
   out.shape.assign(outShape.begin(), outShape.end());
@@ -182,6 +224,19 @@ std::optional<Tensor> evalConcat(Operation *op, ArrayRef<Tensor> in,
   int64_t axis = cast<ONNXConcatOp>(op).getAxis();
   if (axis < 0)
     axis += rank;
+  if (axis < 0 || axis >= rank)
+    return std::nullopt;
+  int64_t total = 0;
+  for (const Tensor &t : in) {
+    if (int64_t(t.shape.size()) != rank || t.isFloat != in[0].isFloat)
+      return std::nullopt;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && t.shape[d] != outShape[d])
+        return std::nullopt;
+    total += t.shape[axis];
+  }
+  if (total != outShape[axis])
+    return std::nullopt;
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d)
     outer *= outShape[d];
@@ -201,8 +256,15 @@ std::optional<Tensor> evalSlice(Operation *, ArrayRef<Tensor> in,
                                 ArrayRef<int64_t> outShape) {
   const Tensor &data = in[0];
   int64_t rank = data.shape.size();
+  if (int64_t(outShape.size()) != rank || in[1].isFloat || in[2].isFloat ||
+      in[1].size() != in[2].size())
+    return std::nullopt;
   SmallVector<int64_t> start(rank, 0), step(rank, 1);
+  SmallVector<int64_t> counts(data.shape.begin(), data.shape.end());
   size_t n = in[1].size();
+  if ((in.size() > 3 && in[3].size() && size_t(in[3].size()) != n) ||
+      (in.size() > 4 && in[4].size() && size_t(in[4].size()) != n))
+    return std::nullopt;
   for (size_t k = 0; k < n; ++k) {
     int64_t axis = in.size() > 3 && in[3].size() ? in[3].i[k] : int64_t(k);
     if (axis < 0)
@@ -211,16 +273,26 @@ std::optional<Tensor> evalSlice(Operation *, ArrayRef<Tensor> in,
       return std::nullopt;
     int64_t dim = data.shape[axis];
     int64_t st = in.size() > 4 && in[4].size() ? in[4].i[k] : 1;
-    if (st == 0)
+    if (st == 0 || st == INT64_MIN)
       return std::nullopt;
-    int64_t s = in[1].i[k];
+    // ONNX's clamping: starts to [0, dim] (or [0, dim-1] going backwards),
+    // ends to [0, dim] (or [-1, dim-1]).
+    int64_t s = in[1].i[k], e = in[2].i[k];
     if (s < 0)
       s += dim;
+    if (e < 0)
+      e += dim;
     s = st > 0 ? std::clamp<int64_t>(s, 0, dim)
                : std::clamp<int64_t>(s, 0, dim - 1);
+    e = st > 0 ? std::clamp<int64_t>(e, 0, dim)
+               : std::clamp<int64_t>(e, -1, dim - 1);
+    int64_t span = st > 0 ? e - s : s - e;
     start[axis] = s;
     step[axis] = st;
+    counts[axis] = span <= 0 ? 0 : 1 + (span - 1) / (st > 0 ? st : -st);
   }
+  if (ArrayRef<int64_t>(counts) != outShape)
+    return std::nullopt;
   SmallVector<int64_t> inStrides = stridesOf(data.shape);
   SmallVector<int64_t> outStrides = stridesOf(outShape);
   int64_t total = 1;
@@ -250,6 +322,11 @@ std::optional<Tensor> evalTranspose(Operation *op, ArrayRef<Tensor> in,
   else
     for (int64_t d = rank - 1; d >= 0; --d)
       perm.push_back(d);
+  if (int64_t(perm.size()) != rank || int64_t(outShape.size()) != rank)
+    return std::nullopt;
+  for (int64_t d = 0; d < rank; ++d)
+    if (perm[d] < 0 || perm[d] >= rank || outShape[d] != data.shape[perm[d]])
+      return std::nullopt;
   SmallVector<int64_t> inStrides = stridesOf(data.shape);
   SmallVector<int64_t> outStrides = stridesOf(outShape);
   Tensor out;
@@ -266,6 +343,16 @@ std::optional<Tensor> evalTranspose(Operation *op, ArrayRef<Tensor> in,
 
 std::optional<Tensor> evalRange(Operation *, ArrayRef<Tensor> in,
                                 ArrayRef<int64_t> outShape) {
+  for (const Tensor &t : in)
+    if (t.size() != 1 || t.isFloat != in[0].isFloat)
+      return std::nullopt;
+  double start = in[0].asDouble(0), limit = in[1].asDouble(0),
+         delta = in[2].asDouble(0);
+  if (delta == 0 || outShape.size() != 1)
+    return std::nullopt;
+  double count = std::max(std::ceil((limit - start) / delta), 0.0);
+  if (count != double(outShape[0]))
+    return std::nullopt;
   Tensor out;
   out.isFloat = in[0].isFloat;
   out.shape.assign(outShape.begin(), outShape.end());
@@ -278,8 +365,10 @@ std::optional<Tensor> evalRange(Operation *, ArrayRef<Tensor> in,
   return out;
 }
 
-std::optional<Tensor> evalConstantOfShape(Operation *op, ArrayRef<Tensor>,
+std::optional<Tensor> evalConstantOfShape(Operation *op, ArrayRef<Tensor> in,
                                           ArrayRef<int64_t> outShape) {
+  if (in[0].isFloat || ArrayRef<int64_t>(in[0].i) != outShape)
+    return std::nullopt;
   Tensor out;
   out.shape.assign(outShape.begin(), outShape.end());
   int64_t n = 1;
@@ -291,10 +380,16 @@ std::optional<Tensor> evalConstantOfShape(Operation *op, ArrayRef<Tensor>,
   if (auto value = cast<ONNXConstantOfShapeOp>(op).getValueAttr()) {
     auto type = cast<ShapedType>(value.getType());
     if (isa<FloatType>(type.getElementType())) {
-      fill.f = *getFloatValues(value);
+      auto values = getFloatValues(value);
+      if (!values || values->empty())
+        return std::nullopt;
+      fill.f = std::move(*values);
     } else {
+      auto values = getIntValues(value);
+      if (!values || values->empty())
+        return std::nullopt;
       fill.isFloat = false;
-      fill.i = *getIntValues(value);
+      fill.i = std::move(*values);
     }
   }
   out.isFloat = fill.isFloat;
@@ -308,26 +403,42 @@ const llvm::StringMap<Evaluator> &getEvaluators() {
   static const llvm::StringMap<Evaluator> evaluators = [] {
     llvm::StringMap<Evaluator> m;
     using I = std::optional<int64_t>;
-    m["onnx.Add"] =
-        elementwise([](double a, double b) { return a + b; },
-                    [](int64_t a, int64_t b) -> I { return a + b; });
-    m["onnx.Sub"] =
-        elementwise([](double a, double b) { return a - b; },
-                    [](int64_t a, int64_t b) -> I { return a - b; });
-    m["onnx.Mul"] =
-        elementwise([](double a, double b) { return a * b; },
-                    [](int64_t a, int64_t b) -> I { return a * b; });
+    // Integer results that overflow are not folded (the op stays).
+    m["onnx.Add"] = elementwise([](double a, double b) { return a + b; },
+                                [](int64_t a, int64_t b) -> I {
+                                  int64_t r;
+                                  if (__builtin_add_overflow(a, b, &r))
+                                    return std::nullopt;
+                                  return r;
+                                });
+    m["onnx.Sub"] = elementwise([](double a, double b) { return a - b; },
+                                [](int64_t a, int64_t b) -> I {
+                                  int64_t r;
+                                  if (__builtin_sub_overflow(a, b, &r))
+                                    return std::nullopt;
+                                  return r;
+                                });
+    m["onnx.Mul"] = elementwise([](double a, double b) { return a * b; },
+                                [](int64_t a, int64_t b) -> I {
+                                  int64_t r;
+                                  if (__builtin_mul_overflow(a, b, &r))
+                                    return std::nullopt;
+                                  return r;
+                                });
     m["onnx.Div"] = elementwise([](double a, double b) { return a / b; },
                                 [](int64_t a, int64_t b) -> I {
-                                  if (b == 0)
+                                  if (b == 0 || (a == INT64_MIN && b == -1))
                                     return std::nullopt;
                                   return a / b;
                                 });
-    m["onnx.Pow"] =
-        elementwise([](double a, double b) { return std::pow(a, b); },
-                    [](int64_t a, int64_t b) -> I {
-                      return int64_t(std::pow(double(a), double(b)));
-                    });
+    m["onnx.Pow"] = elementwise(
+        [](double a, double b) { return std::pow(a, b); },
+        [](int64_t a, int64_t b) -> I {
+          double r = std::pow(double(a), double(b));
+          if (!(std::fabs(r) < 9.2e18))
+            return std::nullopt;
+          return int64_t(r);
+        });
     m["onnx.Equal"] =
         elementwise([](double a, double b) { return double(a == b); },
                     [](int64_t a, int64_t b) -> I { return a == b; },
@@ -339,10 +450,18 @@ const llvm::StringMap<Evaluator> &getEvaluators() {
         elementwise([](double a, double b) { return double(a > b); },
                     [](int64_t a, int64_t b) -> I { return a > b; }, true);
     m["onnx.Neg"] = elementwise([](double a, double) { return -a; },
-                                [](int64_t a, int64_t) -> I { return -a; });
+                                [](int64_t a, int64_t) -> I {
+                                  if (a == INT64_MIN)
+                                    return std::nullopt;
+                                  return -a;
+                                });
     m["onnx.Abs"] =
         elementwise([](double a, double) { return std::fabs(a); },
-                    [](int64_t a, int64_t) -> I { return a < 0 ? -a : a; });
+                    [](int64_t a, int64_t) -> I {
+                                  if (a == INT64_MIN)
+                                    return std::nullopt;
+                                  return a < 0 ? -a : a;
+                                });
     m["onnx.Sqrt"] =
         elementwise([](double a, double) { return std::sqrt(a); },
                     [](int64_t, int64_t) -> I { return std::nullopt; });

@@ -50,3 +50,16 @@ func.func @constant_forms() -> (tensor<f32>, tensor<2xi64>) {
   %1 = onnx.Constant() {value_ints = array<i64: 3, 4>} : () -> tensor<2xi64>
   return %0, %1 : tensor<f32>, tensor<2xi64>
 }
+
+// -----
+
+// A Reshape chain whose outer shape is computed at run time stays.
+// CHECK-LABEL: func @reshape_dynamic_shape
+func.func @reshape_dynamic_shape(%x: tensor<2x3x4xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  // CHECK: onnx.Reshape
+  // CHECK: onnx.Reshape
+  %a = onnx.Constant() {value = dense<[6, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %r0 = onnx.Reshape(%x, %a) : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<6x4xf32>
+  %r1 = onnx.Reshape(%r0, %s) : (tensor<6x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %r1 : tensor<?x?xf32>
+}

@@ -46,3 +46,36 @@ func.func @not_constant(%a: tensor<2xf32>) -> tensor<2xf32> {
   %0 = onnx.Add(%a, %one) : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Slices going backwards clamp as ONNX says.
+// CHECK-LABEL: func @slice_backwards
+func.func @slice_backwards() -> tensor<3xi64> {
+  // CHECK: dense<[4, 3, 2]> : tensor<3xi64>
+  %a = onnx.Constant() {value = dense<[0, 1, 2, 3, 4]> : tensor<5xi64>} : () -> tensor<5xi64>
+  %st = onnx.Constant() {value = dense<100> : tensor<1xi64>} : () -> tensor<1xi64>
+  %en = onnx.Constant() {value = dense<1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %ax = onnx.Constant() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %sp = onnx.Constant() {value = dense<-1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = onnx.Slice(%a, %st, %en, %ax, %sp) : (tensor<5xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// What cannot be folded exactly stays: integer overflow, mixed operand
+// kinds, a result type that contradicts the operands.
+// CHECK-LABEL: func @left_alone
+func.func @left_alone() -> (tensor<1xi64>, tensor<2xf32>, tensor<3xi64>) {
+  // CHECK: onnx.Mul
+  // CHECK: onnx.Pow
+  // CHECK: onnx.Concat
+  %big = onnx.Constant() {value = dense<9223372036854775807> : tensor<1xi64>} : () -> tensor<1xi64>
+  %two = onnx.Constant() {value = dense<2> : tensor<1xi64>} : () -> tensor<1xi64>
+  %m = onnx.Mul(%big, %two) : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %f = onnx.Constant() {value = dense<[1.5, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %p = onnx.Pow(%f, %two) : (tensor<2xf32>, tensor<1xi64>) -> tensor<2xf32>
+  %c = onnx.Concat(%two, %two) {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
+  return %m, %p, %c : tensor<1xi64>, tensor<2xf32>, tensor<3xi64>
+}

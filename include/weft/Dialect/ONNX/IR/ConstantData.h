@@ -19,11 +19,18 @@
 
 namespace weft {
 
+class ONNXConstantOp;
+
 /// Tensors with at most this many elements are made inline (`dense<...>`);
 /// larger ones become `dense_resource<...>` blobs.
 constexpr int64_t kInlineElementLimit = 64;
 
-/// Returns the tensor an `onnx.Constant` with a `value` defines, or null.
+/// Returns the tensor an `onnx.Constant` defines, whichever of its forms it
+/// uses (value, sparse_value, value_float(s), value_int(s), value_string(s)),
+/// or null if its result type is not the one that form implies.
+mlir::ElementsAttr getConstantOpValue(ONNXConstantOp op);
+
+/// Returns the tensor `value` holds when an `onnx.Constant` defines it.
 mlir::ElementsAttr getConstantTensor(mlir::Value value);
 
 /// Size in bytes of one element of `type` in ONNX's raw layout (bool: 1 byte);
