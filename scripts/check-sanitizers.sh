@@ -28,3 +28,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 data=/usr/share/libonnx-testdata/data
 "$build/bin/weft-onnx-import-suite" --expect "$root/test/conformance/import-expected-failures.txt" \
   "$data/node" "$data/pytorch-converted" "$data/pytorch-operator" "$data/simple" | grep -v '^XFAIL'
+# The simplification pipeline on the real models, when make check made them.
+for m in "$root"/build/models/{resnet18,mobilenet_v2,encoder}.mlir; do
+  [ -f "$m" ] || continue
+  "$build/bin/weft-opt" "$m" --weft-simplify-onnx -o /dev/null
+  echo "simplified $(basename "$m") under sanitizers"
+done
