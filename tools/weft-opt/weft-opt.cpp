@@ -3,6 +3,7 @@
 
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
+#include "weft/Dialect/Weft/IR/WeftDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -14,7 +15,7 @@ int main(int argc, char **argv) {
   weft::registerONNXPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
-  registry.insert<weft::ONNXDialect>();
+  registry.insert<weft::ONNXDialect, weft::WeftDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Weft optimizer driver\n", registry));
 }

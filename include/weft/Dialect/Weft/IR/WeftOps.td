@@ -1,0 +1,74 @@
+//===- WeftOps.td - Operations of the weft dialect -----------*- tablegen -*-===//
+
+#ifndef WEFT_DIALECT_WEFT_IR_WEFTOPS_TD
+#define WEFT_DIALECT_WEFT_IR_WEFTOPS_TD
+
+include "weft/Dialect/Weft/IR/WeftAttrs.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Weft_PartitionOp : Weft_Op<"partition", [
+    IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">,
+    RecursiveMemoryEffects]> {
+  let summary = "ops placed on one device, isolated from the rest";
+  let description = [{
+    A convex group of ops that all run on `device`. Its operands are the
+    values it reads from outside, bound to the block arguments in order; its
+    results are the values `weft.yield` returns.
+
+    ```mlir
+    %r = weft.partition on #weft.device<"cuda:0">(%x, %w) : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32> {
+    ^bb0(%a: tensor<1x8xf32>, %b: tensor<8x4xf32>):
+      %m = onnx.MatMul(%a, %b) : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+      weft.yield %m : tensor<1x4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Weft_DeviceArg:$device, Variadic<AnyType>:$inputs);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `on` $device `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs) $body
+  }];
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    OpBuilder<(ins "DeviceAttr":$device, "::mlir::ValueRange":$inputs,
+                   "::mlir::TypeRange":$outputTypes)>
+  ];
+}
+
+def Weft_YieldOp : Weft_Op<"yield", [Pure, Terminator, ReturnLike,
+                                     HasParent<"PartitionOp">]> {
+  let summary = "the results of a partition";
+  let description = [{
+    ```mlir
+    weft.yield %a, %b : tensor<4xf32>, tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ }]>];
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+def Weft_TransferOp : Weft_Op<"transfer", [Pure,
+    AllTypesMatch<["input", "output"]>]> {
+  let summary = "moves a value to another device";
+  let description = [{
+    The value, now resident on `to` (it was on `from`). The runtime copies the
+    bytes between the two devices' memories.
+
+    ```mlir
+    %h = weft.transfer %p : tensor<1x1000xf32> from #weft.device<"cuda:0"> to #weft.device<"cpu:0">
+    ```
+  }];
+  let arguments = (ins AnyType:$input, Weft_DeviceArg:$from, Weft_DeviceArg:$to);
+  let results = (outs AnyType:$output);
+  let assemblyFormat = [{
+    $input `:` type($output) `from` $from `to` $to attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // WEFT_DIALECT_WEFT_IR_WEFTOPS_TD

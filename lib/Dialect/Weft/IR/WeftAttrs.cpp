@@ -1,0 +1,91 @@
+//===- WeftAttrs.cpp - Attributes of the weft dialect ----------------------===//
+
+#include "weft/Dialect/Weft/IR/WeftAttrs.h"
+#include "weft/Dialect/Weft/IR/WeftDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace weft;
+
+#define GET_ATTRDEF_CLASSES
+#include "weft/Dialect/Weft/IR/WeftAttrs.cpp.inc"
+
+void WeftDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "weft/Dialect/Weft/IR/WeftAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// DeviceAttr
+//===----------------------------------------------------------------------===//
+
+std::string DeviceAttr::getName() const {
+  std::string name = getKind().str() + ":" + std::to_string(getIndex());
+  if (getNode() != 0)
+    name = "n" + std::to_string(getNode()) + "/" + name;
+  return name;
+}
+
+LogicalResult
+DeviceAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                   StringRef kind, int64_t index, int64_t node) {
+  if (kind != "cpu" && kind != "cuda")
+    return emitError() << "unknown device kind '" << kind
+                       << "' (expected cpu or cuda)";
+  if (index < 0 || node < 0)
+    return emitError() << "device index and node must not be negative";
+  return success();
+}
+
+Attribute DeviceAttr::parse(AsmParser &parser, Type) {
+  std::string name;
+  int64_t node = 0;
+  if (parser.parseLess() || parser.parseString(&name))
+    return {};
+  if (succeeded(parser.parseOptionalComma()))
+    if (parser.parseKeyword("node") || parser.parseEqual() ||
+        parser.parseInteger(node))
+      return {};
+  if (parser.parseGreater())
+    return {};
+  auto [kind, indexText] = StringRef(name).split(':');
+  int64_t index = 0;
+  if (indexText.empty() || indexText.getAsInteger(10, index)) {
+    parser.emitError(parser.getNameLoc())
+        << "expected a device name like \"cuda:0\", got \"" << name << "\"";
+    return {};
+  }
+  return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
+                    parser.getContext(), kind, index, node);
+}
+
+void DeviceAttr::print(AsmPrinter &printer) const {
+  printer << "<\"" << getKind() << ":" << getIndex() << "\"";
+  if (getNode() != 0)
+    printer << ", node = " << getNode();
+  printer << ">";
+}
+
+//===----------------------------------------------------------------------===//
+// ChoiceAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+ChoiceAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                   DictionaryAttr estimates, FloatAttr transferUs,
+                   StringAttr strategy) {
+  for (NamedAttribute estimate : estimates) {
+    auto time = dyn_cast<FloatAttr>(estimate.getValue());
+    if (!time || time.getValueAsDouble() < 0)
+      return emitError() << "estimate for '" << estimate.getName().getValue()
+                         << "' must be a non-negative float (microseconds)";
+  }
+  if (transferUs.getValueAsDouble() < 0)
+    return emitError() << "transfer_us must not be negative";
+  return success();
+}

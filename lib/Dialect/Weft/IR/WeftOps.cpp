@@ -1,0 +1,50 @@
+//===- WeftOps.cpp - Operations of the weft dialect ------------------------===//
+
+#include "weft/Dialect/Weft/IR/WeftOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace weft;
+
+#define GET_OP_CLASSES
+#include "weft/Dialect/Weft/IR/WeftOps.cpp.inc"
+
+void PartitionOp::build(OpBuilder &builder, OperationState &state,
+                        DeviceAttr device, ValueRange inputs,
+                        TypeRange outputTypes) {
+  state.addAttribute(getDeviceAttrName(state.name), device);
+  state.addOperands(inputs);
+  state.addTypes(outputTypes);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Value input : inputs)
+    block->addArgument(input.getType(), input.getLoc());
+}
+
+LogicalResult PartitionOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("has ") << getInputs().size() << " inputs but its body "
+                               << body.getNumArguments() << " arguments";
+  for (auto [input, arg] : llvm::zip(getInputs(), body.getArguments()))
+    if (input.getType() != arg.getType())
+      return emitOpError("input of type ")
+             << input.getType() << " is bound to an argument of type "
+             << arg.getType();
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValues().getTypes() != getOutputs().getTypes())
+    return emitOpError("yields ")
+           << yield.getValues().getTypes() << " but its results are "
+           << getOutputs().getTypes();
+  return success();
+}
+
+LogicalResult TransferOp::verify() {
+  if (getFrom() == getTo())
+    return emitOpError("moves a value from ")
+           << getFrom().getName() << " to itself";
+  return success();
+}

@@ -1,0 +1,21 @@
+// RUN: weft-opt %s | weft-opt | FileCheck %s
+// RUN: weft-opt --mlir-print-op-generic %s | weft-opt | FileCheck %s
+
+// CHECK-LABEL: func @placed
+func.func @placed(%x: tensor<1x8xf32>, %w: tensor<8x4xf32>) -> tensor<1x4xf32> {
+  // CHECK: weft.partition on #weft.device<"cuda:0">(%{{.*}}, %{{.*}}) : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+  // CHECK: onnx.MatMul
+  // CHECK-SAME: weft.device = #weft.device<"cuda:0">
+  // CHECK-SAME: weft.why = #weft.choice<estimates = {"cpu:0" = 2.100000e+03 : f64, "cuda:0" = 4.000000e+01 : f64}, transfer_us = 3.000000e+02 : f64, strategy = "heft">
+  // CHECK: weft.yield %{{.*}} : tensor<1x4xf32>
+  %r = weft.partition on #weft.device<"cuda:0"> (%x, %w) : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32> {
+  ^bb0(%a: tensor<1x8xf32>, %b: tensor<8x4xf32>):
+    %m = onnx.MatMul(%a, %b) {weft.device = #weft.device<"cuda:0">,
+        weft.why = #weft.choice<estimates = {"cpu:0" = 2.1e3 : f64, "cuda:0" = 40.0 : f64}, transfer_us = 300.0 : f64, strategy = "heft">}
+        : (tensor<1x8xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+    weft.yield %m : tensor<1x4xf32>
+  }
+  // CHECK: weft.transfer %{{.*}} : tensor<1x4xf32> from #weft.device<"cuda:0"> to #weft.device<"cpu:1", node = 2>
+  %h = weft.transfer %r : tensor<1x4xf32> from #weft.device<"cuda:0"> to #weft.device<"cpu:1", node = 2>
+  return %h : tensor<1x4xf32>
+}
