@@ -3,19 +3,44 @@
 
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
+#include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
+#include "weft/Dialect/Weft/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include <string>
+#include <vector>
+
+/// `--weft-devices=<file>` is short for `--weft-devices=description=<file>`.
+static std::vector<std::string> expandShorthands(int argc, char **argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  const std::string flag = "--weft-devices=";
+  for (std::string &arg : args)
+    if (arg.rfind(flag, 0) == 0 &&
+        arg.find('=', flag.size()) == std::string::npos)
+      arg = flag + "description=" + arg.substr(flag.size());
+  return args;
+}
+
 int main(int argc, char **argv) {
+  std::vector<std::string> args = expandShorthands(argc, argv);
+  std::vector<char *> argPointers;
+  for (std::string &arg : args)
+    argPointers.push_back(arg.data());
+  argc = int(argPointers.size());
+  argv = argPointers.data();
+
   mlir::registerAllPasses();
   weft::registerONNXPasses();
+  weft::registerWeftPlacementPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   registry.insert<weft::ONNXDialect, weft::WeftDialect>();
+  weft::registerONNXCostModels(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Weft optimizer driver\n", registry));
 }

@@ -1,0 +1,69 @@
+//===- Placement.h - Placing a task graph on devices ------------*- C++ -*-===//
+//
+// Placement strategies over a plain task graph (no MLIR): HEFT list
+// scheduling, an exact branch and bound for small graphs, one device, and a
+// greedy baseline. The `weft-place` pass builds the graph from IR; the
+// placement benchmark builds it from random DAGs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_ANALYSIS_PLACEMENT_H
+#define WEFT_ANALYSIS_PLACEMENT_H
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weft {
+
+/// A DAG of tasks and what running them costs.
+struct PlacementProblem {
+  int numDevices = 0;
+  /// Seconds of each task on each device; infinity where it cannot run.
+  std::vector<std::vector<double>> runTime;
+  /// Edges: for each task, its successors and the bytes each edge carries.
+  std::vector<std::vector<std::pair<int, double>>> successors;
+  /// Bytes each task keeps on its device, and what each device holds.
+  std::vector<int64_t> footprint;
+  std::vector<int64_t> capacity;
+  /// Seconds to move `bytes` from device `from` to device `to`.
+  std::function<double(int from, int to, double bytes)> transferTime;
+
+  int getNumTasks() const { return int(runTime.size()); }
+};
+
+/// Where and when each task runs.
+struct Placement {
+  std::vector<int> device;
+  std::vector<double> start, finish;
+  double makespan = 0;
+  /// Set when no placement exists (a task no device can run or hold).
+  std::string error;
+};
+
+/// HEFT: tasks by decreasing upward rank, each on the device where it
+/// finishes first (insertion into idle gaps).
+Placement placeHEFT(const PlacementProblem &problem);
+
+/// The assignment of tasks to devices with the smallest makespan, each
+/// assignment scheduled as HEFT schedules (rank order, insertion); branch and
+/// bound. Refuses graphs of more than `maxTasks` tasks.
+Placement placeExact(const PlacementProblem &problem, int maxTasks = 16);
+
+/// Everything on one device.
+Placement placeSingle(const PlacementProblem &problem, int device);
+
+/// Baseline: each task, in topological order, on the device that runs it
+/// fastest, ignoring transfers and queues.
+Placement placeGreedy(const PlacementProblem &problem);
+
+/// Schedules a given assignment (rank order, insertion) and returns its
+/// start and finish times.
+Placement evaluatePlacement(const PlacementProblem &problem,
+                            const std::vector<int> &device);
+
+} // namespace weft
+
+#endif // WEFT_ANALYSIS_PLACEMENT_H

@@ -1,0 +1,27 @@
+//===- Passes.h - Placement passes ------------------------------*- C++ -*-===//
+
+#ifndef WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H
+#define WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H
+
+#include "weft/Analysis/DeviceModel.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <optional>
+
+namespace weft {
+
+#define GEN_PASS_DECL
+#include "weft/Dialect/Weft/Transforms/Passes.h.inc"
+
+/// The device description attached to `module` by --weft-devices; emits an
+/// error on the module and returns nullopt if there is none or it is bad.
+std::optional<DeviceModel> getModuleDevices(mlir::ModuleOp module);
+
+#define GEN_PASS_REGISTRATION
+#include "weft/Dialect/Weft/Transforms/Passes.h.inc"
+
+} // namespace weft
+
+#endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H

@@ -1,0 +1,49 @@
+//===- AttachDevices.cpp - Attach a device description to the module -------===//
+
+#include "weft/Dialect/Weft/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace weft {
+#define GEN_PASS_DEF_ATTACHDEVICESPASS
+#include "weft/Dialect/Weft/Transforms/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+
+/// The module attribute that holds the description, as JSON.
+static constexpr llvm::StringLiteral kDevicesAttr = "weft.devices";
+
+std::optional<DeviceModel> getModuleDevices(ModuleOp module) {
+  auto json = module->getAttrOfType<StringAttr>(kDevicesAttr);
+  if (!json) {
+    module.emitError("no device description: run --weft-devices=<file or "
+                     "built-in name> first");
+    return std::nullopt;
+  }
+  std::string error;
+  auto model = DeviceModel::parse(json.getValue(), "weft.devices", error);
+  if (!model)
+    module.emitError(error);
+  return model;
+}
+
+namespace {
+struct AttachDevicesPass
+    : impl::AttachDevicesPassBase<AttachDevicesPass> {
+  using AttachDevicesPassBase::AttachDevicesPassBase;
+  void runOnOperation() override {
+    std::string error;
+    auto model = DeviceModel::load(description, error);
+    if (!model) {
+      getOperation().emitError(error);
+      return signalPassFailure();
+    }
+    getOperation()->setAttr(kDevicesAttr,
+                            StringAttr::get(&getContext(), model->toJSON()));
+  }
+};
+} // namespace
+} // namespace weft
