@@ -4,7 +4,7 @@ JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/weft-ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: setup configure build run check clean
+.PHONY: setup configure build run check bench-placement clean
 
 setup:
 	bash scripts/setup.sh
@@ -29,6 +29,9 @@ run: setup build
 
 check: setup build
 	bash scripts/check.sh $(BUILD)
+
+bench-placement: setup build
+	bash bench/placement/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

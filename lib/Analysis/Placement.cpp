@@ -177,7 +177,8 @@ std::string noDeviceFor(const PlacementProblem &p, int task) {
 
 } // namespace
 
-Placement placeHEFT(const PlacementProblem &p) {
+/// HEFT's list scheduling alone.
+static Placement listScheduleHEFT(const PlacementProblem &p) {
   ScheduleBuilder builder(p);
   for (int task : rankOrder(p)) {
     int best = -1;
@@ -197,10 +198,74 @@ Placement placeHEFT(const PlacementProblem &p) {
   return builder.get();
 }
 
+static Placement scheduleInOrder(const PlacementProblem &p,
+                                 const std::vector<int> &order,
+                                 const std::vector<int> &device);
+
+/// Moves single tasks to other devices while that shortens the makespan
+/// (first improvement), within a budget of task schedulings.
+static Placement improveByMoves(const PlacementProblem &p, Placement best,
+                                int64_t budget) {
+  int n = p.getNumTasks();
+  std::vector<int> order = rankOrder(p);
+  bool improved = true;
+  while (improved && budget > 0) {
+    improved = false;
+    for (int t = 0; t < n && budget > 0; ++t)
+      for (int d = 0; d < p.numDevices && budget > 0; ++d) {
+        if (d == best.device[t] || !std::isfinite(p.runTime[t][d]))
+          continue;
+        std::vector<int> device = best.device;
+        device[t] = d;
+        Placement candidate = scheduleInOrder(p, order, device);
+        budget -= n;
+        if (candidate.error.empty() && candidate.makespan < best.makespan) {
+          best = std::move(candidate);
+          improved = true;
+        }
+      }
+  }
+  return best;
+}
+
+Placement placeHEFT(const PlacementProblem &p) {
+  Placement heft = listScheduleHEFT(p);
+  if (!heft.error.empty())
+    return heft;
+  // HEFT spreads work greedily and can lose to one device when transfers
+  // dominate (high CCR). Its schedule and each single-device schedule are
+  // refined by moving single tasks between devices (on graphs small enough
+  // for that to be cheap); the shortest wins.
+  std::vector<Placement> starts = {std::move(heft)};
+  for (int d = 0; d < p.numDevices; ++d) {
+    Placement single = placeSingle(p, d);
+    if (single.error.empty())
+      starts.push_back(std::move(single));
+  }
+  constexpr int kMaxTasksForMoves = 1000;
+  constexpr int64_t kMoveBudget = 2'000'000; // task schedulings per start
+  Placement best;
+  best.makespan = kInfinity;
+  for (Placement &start : starts) {
+    Placement refined = p.getNumTasks() <= kMaxTasksForMoves
+                            ? improveByMoves(p, std::move(start), kMoveBudget)
+                            : std::move(start);
+    if (refined.makespan < best.makespan)
+      best = std::move(refined);
+  }
+  return best;
+}
+
 Placement evaluatePlacement(const PlacementProblem &p,
                             const std::vector<int> &device) {
+  return scheduleInOrder(p, rankOrder(p), device);
+}
+
+static Placement scheduleInOrder(const PlacementProblem &p,
+                                 const std::vector<int> &order,
+                                 const std::vector<int> &device) {
   ScheduleBuilder builder(p);
-  for (int task : rankOrder(p)) {
+  for (int task : order) {
     auto [start, finish] = builder.tryPlace(task, device[task]);
     if (!std::isfinite(finish)) {
       Placement failed;
@@ -218,7 +283,13 @@ Placement evaluatePlacement(const PlacementProblem &p,
 }
 
 Placement placeSingle(const PlacementProblem &p, int device) {
-  return evaluatePlacement(p, std::vector<int>(p.getNumTasks(), device));
+  std::vector<int> assignment(p.getNumTasks(), device);
+  for (int t = 0; t < p.getNumTasks(); ++t)
+    if (!std::isfinite(p.runTime[t][device]))
+      assignment[t] = int(std::min_element(p.runTime[t].begin(),
+                                           p.runTime[t].end()) -
+                          p.runTime[t].begin());
+  return evaluatePlacement(p, assignment);
 }
 
 Placement placeGreedy(const PlacementProblem &p) {

@@ -52,7 +52,8 @@ Placement placeHEFT(const PlacementProblem &problem);
 /// bound. Refuses graphs of more than `maxTasks` tasks.
 Placement placeExact(const PlacementProblem &problem, int maxTasks = 16);
 
-/// Everything on one device.
+/// Everything on one device, but for tasks it cannot run (those go to the
+/// device that runs them fastest: e.g. graph inputs pinned elsewhere).
 Placement placeSingle(const PlacementProblem &problem, int device);
 
 /// Baseline: each task, in topological order, on the device that runs it

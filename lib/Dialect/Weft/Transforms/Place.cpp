@@ -154,10 +154,7 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
         module.emitError("strategy single: unknown device '") << name << "'";
         return signalPassFailure();
       }
-      // The graph's inputs and outputs stay pinned to the first device.
-      std::vector<int> assignment(tasks.ops.size(), device);
-      assignment.front() = assignment.back() = 0;
-      placement = evaluatePlacement(tasks.problem, assignment);
+      placement = placeSingle(tasks.problem, device);
     } else {
       module.emitError("unknown placement strategy '")
           << strategy << "' (expected heft, exact, greedy or single=<device>)";
