@@ -1,0 +1,141 @@
+//===- PlacementTest.cpp - Placement strategies and device models ---------===//
+
+#include "weft/Analysis/DeviceModel.h"
+#include "weft/Analysis/Placement.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace weft;
+
+namespace {
+
+/// A problem over `runTimes` with edges (from, to, seconds on any link).
+PlacementProblem makeProblem(std::vector<std::vector<double>> runTimes,
+                             std::vector<std::tuple<int, int, double>> edges) {
+  PlacementProblem p;
+  p.numDevices = int(runTimes.front().size());
+  p.runTime = std::move(runTimes);
+  p.successors.assign(p.runTime.size(), {});
+  for (auto [from, to, seconds] : edges)
+    p.successors[from].push_back({to, seconds});
+  p.footprint.assign(p.runTime.size(), 0);
+  p.capacity.assign(p.numDevices, 1 << 30);
+  p.transferTime = [](int from, int to, double bytes) {
+    return from == to ? 0.0 : bytes;
+  };
+  return p;
+}
+
+/// Every task starts after its inputs arrive; no device runs two at once.
+void expectValid(const PlacementProblem &p, const Placement &s) {
+  ASSERT_TRUE(s.error.empty()) << s.error;
+  for (int t = 0; t < p.getNumTasks(); ++t) {
+    EXPECT_NEAR(s.finish[t] - s.start[t], p.runTime[t][s.device[t]], 1e-12);
+    for (auto [succ, bytes] : p.successors[t])
+      EXPECT_GE(s.start[succ] + 1e-12,
+                s.finish[t] + p.transferTime(s.device[t], s.device[succ], bytes));
+    for (int u = t + 1; u < p.getNumTasks(); ++u)
+      if (s.device[u] == s.device[t])
+        EXPECT_TRUE(s.finish[t] <= s.start[u] + 1e-12 ||
+                    s.finish[u] <= s.start[t] + 1e-12);
+  }
+}
+
+TEST(PlacementTest, IndependentTasksSpreadOverDevices) {
+  auto p = makeProblem({{1, 1}, {1, 1}, {1, 1}, {1, 1}}, {});
+  Placement s = placeHEFT(p);
+  expectValid(p, s);
+  EXPECT_DOUBLE_EQ(s.makespan, 2.0);
+}
+
+TEST(PlacementTest, ExpensiveTransfersKeepAChainOnOneDevice) {
+  // Device 1 is a little faster, but every hop costs 10 s.
+  auto p = makeProblem({{1, 0.9}, {1, 0.9}, {1, 0.9}},
+                       {{0, 1, 10}, {1, 2, 10}});
+  Placement s = placeHEFT(p);
+  expectValid(p, s);
+  EXPECT_EQ(s.device[0], s.device[1]);
+  EXPECT_EQ(s.device[1], s.device[2]);
+  EXPECT_NEAR(s.makespan, 2.7, 1e-12);
+}
+
+TEST(PlacementTest, TasksAvoidDevicesThatCannotRunThem) {
+  double inf = std::numeric_limits<double>::infinity();
+  auto p = makeProblem({{1, inf}, {inf, 1}}, {{0, 1, 0.5}});
+  Placement s = placeHEFT(p);
+  expectValid(p, s);
+  EXPECT_EQ(s.device[0], 0);
+  EXPECT_EQ(s.device[1], 1);
+  EXPECT_DOUBLE_EQ(s.makespan, 2.5);
+}
+
+TEST(PlacementTest, MemoryCapacityIsRespected) {
+  auto p = makeProblem({{1, 0.1}, {1, 0.1}}, {});
+  p.footprint = {600, 600};
+  p.capacity = {1000, 1000};
+  Placement s = placeHEFT(p);
+  expectValid(p, s);
+  EXPECT_NE(s.device[0], s.device[1]);
+  p.capacity = {500, 500};
+  EXPECT_NE(placeHEFT(p).error.find("needs 600 bytes"), std::string::npos);
+}
+
+TEST(PlacementTest, ExactIsNeverWorseThanHeftAndRefusesLargeGraphs) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> unit(0.1, 1.0);
+  for (int graph = 0; graph < 20; ++graph) {
+    std::vector<std::vector<double>> times(8, std::vector<double>(3));
+    for (auto &row : times)
+      for (double &t : row)
+        t = unit(rng);
+    std::vector<std::tuple<int, int, double>> edges;
+    for (int a = 0; a < 8; ++a)
+      for (int b = a + 1; b < 8; ++b)
+        if (unit(rng) < 0.35)
+          edges.push_back({a, b, unit(rng)});
+    auto p = makeProblem(times, edges);
+    Placement heft = placeHEFT(p), exact = placeExact(p);
+    expectValid(p, heft);
+    expectValid(p, exact);
+    EXPECT_LE(exact.makespan, heft.makespan + 1e-12);
+  }
+  auto big = makeProblem(std::vector<std::vector<double>>(40, {1.0, 1.0}), {});
+  EXPECT_NE(placeExact(big).error.find("at most 16 tasks"), std::string::npos);
+}
+
+TEST(DeviceModelTest, TransfersUseLinksNetworkOrBus) {
+  std::string error;
+  auto model = DeviceModel::parse(R"({"devices": [
+      {"kind": "cpu", "index": 0, "peak_gflops": {"f32": 100},
+       "memory_bandwidth_gbps": 10, "memory_gb": 8},
+      {"kind": "cuda", "index": 0, "peak_gflops": {"f32": 1000},
+       "memory_bandwidth_gbps": 100, "memory_gb": 8},
+      {"kind": "cpu", "index": 0, "node": 1, "peak_gflops": {"f32": 100},
+       "memory_bandwidth_gbps": 10, "memory_gb": 8}],
+    "links": [{"between": ["cpu:0", "cuda:0"], "latency_us": 10, "bandwidth_gbps": 10}],
+    "network": {"latency_us": 100, "bandwidth_gbps": 1}})",
+                                  "test", error);
+  ASSERT_TRUE(model) << error;
+  EXPECT_EQ(model->findDevice("n1/cpu:0"), 2);
+  EXPECT_DOUBLE_EQ(model->getTransferTime(0, 0, 1e9), 0.0);
+  EXPECT_NEAR(model->getTransferTime(0, 1, 1e9), 10e-6 + 0.1, 1e-12);
+  EXPECT_NEAR(model->getTransferTime(1, 2, 1e9), 100e-6 + 1.0, 1e-12);
+  // What toJSON writes, parse reads back the same.
+  auto again = DeviceModel::parse(model->toJSON(), "again", error);
+  ASSERT_TRUE(again) << error;
+  EXPECT_EQ(again->toJSON(), model->toJSON());
+}
+
+TEST(DeviceModelTest, BuiltinsLoad) {
+  for (const std::string &name : DeviceModel::getBuiltinNames()) {
+    std::string error;
+    auto model = DeviceModel::load(name, error);
+    ASSERT_TRUE(model) << name << ": " << error;
+    EXPECT_GT(model->getDevices().front().getPeakFlops("f32"), 0);
+  }
+}
+
+} // namespace
