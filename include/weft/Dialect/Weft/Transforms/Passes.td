@@ -51,4 +51,35 @@ def PlacePass : Pass<"weft-place", "mlir::ModuleOp"> {
   ];
 }
 
+def PartitionPass : Pass<"weft-partition", "mlir::ModuleOp"> {
+  let summary = "Group placed ops into single-device weft.partition regions";
+  let description = [{
+    After `--weft-place`, reorders `@main`'s ops (a topological order that
+    keeps running on one device as long as it can) and wraps each maximal run
+    of ops placed on one device into a `weft.partition` on that device. Runs
+    of a topological order are convex, so partitions never depend on each
+    other in a cycle. A partition's operands are the values it reads from
+    outside; constants it uses are copied into it (weights are loaded onto
+    each device once), and its results are the values used after it.
+  }];
+  let dependentDialects = ["::weft::WeftDialect"];
+  let statistics = [
+    Statistic<"numPartitions", "partitions", "Number of partitions made">
+  ];
+}
+
+def InsertTransfersPass : Pass<"weft-insert-transfers", "mlir::ModuleOp"> {
+  let summary = "Make moves between devices explicit with weft.transfer";
+  let description = [{
+    Where a partition reads a value that lives on another device (another
+    partition's result, or a graph input, which lives on the first device of
+    the description), inserts one `weft.transfer` per value and destination;
+    graph outputs are moved back to the first device.
+  }];
+  let dependentDialects = ["::weft::WeftDialect"];
+  let statistics = [
+    Statistic<"numTransfers", "transfers", "Number of transfers inserted">
+  ];
+}
+
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_TD
