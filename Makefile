@@ -32,6 +32,7 @@ check: setup build
 
 bench-placement: setup build
 	bash bench/placement/run.sh $(BUILD)
+	bash bench/placement/seed-scenario.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

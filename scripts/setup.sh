@@ -20,6 +20,7 @@ debian_packages=(
   # Tests.
   libgtest-dev
   # Python: numpy, onnx, torch for model generation and reference outputs.
+  graphviz
   python3 python3-venv python3-numpy python3-onnx python3-torch
   python3-torchvision python3-pytest python3-pybind11
 )

@@ -198,6 +198,8 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
       for (auto [pred, bytes] : tasks.preds[t])
         transfer += model.getTransferTime(placement.device[pred], d, bytes);
       op->setAttr(WeftDialect::getDeviceAttrName(), deviceAttr(context, devices[d]));
+      op->setAttr("weft.start_us", b.getF64FloatAttr(placement.start[t] * 1e6));
+      op->setAttr("weft.finish_us", b.getF64FloatAttr(placement.finish[t] * 1e6));
       op->setAttr(WeftDialect::getChoiceAttrName(),
                   ChoiceAttr::get(context, b.getDictionaryAttr(estimates),
                                   b.getF64FloatAttr(transfer * 1e6),

@@ -82,4 +82,19 @@ def InsertTransfersPass : Pass<"weft-insert-transfers", "mlir::ModuleOp"> {
   ];
 }
 
+def ReportPass : Pass<"weft-report", "mlir::ModuleOp"> {
+  let summary = "Write the placement and its predicted schedule as pictures";
+  let description = [{
+    After `--weft-place`, writes into `dir`: `placement.txt` (each op's
+    device, predicted times and the makespan), `placement.dot` and
+    `placement.svg` (the graph coloured by device, through Graphviz),
+    `schedule.json` (a Chrome trace for Perfetto or chrome://tracing) and
+    `schedule.svg` (a Gantt chart of the predicted schedule).
+  }];
+  let options = [
+    Option<"dir", "dir", "std::string", /*default=*/"\"report\"",
+           "Folder the report is written to">
+  ];
+}
+
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_TD
