@@ -18,7 +18,7 @@ debian_packages=(
   # ONNX's C++ library, its test data and protobuf.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # Tests.
-  libgtest-dev
+  libgtest-dev libopenblas-dev
   # Python: numpy, onnx, torch for model generation and reference outputs.
   graphviz
   python3 python3-venv python3-numpy python3-onnx python3-torch

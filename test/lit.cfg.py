@@ -22,7 +22,8 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["weft-opt", "weft-translate", "weft-onnx-import-suite"], tool_dirs)
+    ["weft-opt", "weft-translate", "weft-onnx-import-suite", "weft-profile"],
+    tool_dirs)
 # Debian's stock mlir-opt (mlir-22-tools), for the plugin tests.
 llvm_config.add_tool_substitutions(["mlir-opt"], [config.llvm_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

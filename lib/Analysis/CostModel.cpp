@@ -81,9 +81,9 @@ double CostModel::getRunTime(const OpCost &cost, int device) const {
   const DeviceDescription &d = devices.getDevices()[device];
   double compute = 0;
   if (cost.flops > 0)
-    compute = cost.flops /
-              (d.getPeakFlops(cost.elementType) * d.getEfficiency(cost.kind));
-  double memory = cost.bytes / d.memoryBandwidth;
+    compute = cost.flops / (d.getPeakFlops(cost.elementType) *
+                            d.getEfficiency(cost.kind, cost.flops));
+  double memory = cost.bytes / d.getBandwidth(cost.bytes);
   return d.launchOverhead + std::max(compute, memory);
 }
 

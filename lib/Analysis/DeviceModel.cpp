@@ -6,6 +6,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <fstream>
 #include <unistd.h>
 
@@ -27,6 +28,31 @@ double DeviceDescription::getEfficiency(StringRef opKind) const {
     return it->second;
   it = efficiency.find("default");
   return it != efficiency.end() ? it->second : 1.0;
+}
+
+double DeviceDescription::getEfficiency(StringRef opKind, double flops) const {
+  double efficiency = getEfficiency(opKind);
+  auto knee = efficiencyKnee.find(opKind);
+  if (knee != efficiencyKnee.end() && knee->second > 0)
+    efficiency *= flops / (flops + knee->second);
+  return efficiency;
+}
+
+double DeviceDescription::getBandwidth(double bytes) const {
+  const auto &curve = bandwidthCurve;
+  if (curve.empty() || bytes > double(curve.back().first))
+    return memoryBandwidth;
+  if (bytes <= double(curve.front().first))
+    return curve.front().second;
+  for (size_t i = 1; i < curve.size(); ++i) {
+    if (bytes > double(curve[i].first))
+      continue;
+    double lo = std::log(double(curve[i - 1].first)),
+           hi = std::log(double(curve[i].first));
+    double t = hi > lo ? (std::log(bytes) - lo) / (hi - lo) : 1.0;
+    return curve[i - 1].second + t * (curve[i].second - curve[i - 1].second);
+  }
+  return memoryBandwidth;
 }
 
 namespace {
@@ -58,7 +84,7 @@ class FieldReader {
 public:
   FieldReader(const json::Object &object, std::string where,
               std::string &error)
-      : object(object), where(std::move(where)), error(error) {}
+      : object(object), whereText(where), error(error) {}
 
   bool number(StringRef key, double &out, bool required, bool positive) {
     const json::Value *value = object.get(key);
@@ -119,9 +145,10 @@ public:
   }
 
   bool fail(const std::string &message) {
-    error = where + ": " + message;
+    error = whereText + ": " + message;
     return false;
   }
+  const std::string &where() const { return whereText; }
 
 private:
   static std::string formatNumber(double n) {
@@ -130,7 +157,7 @@ private:
     return s;
   }
   const json::Object &object;
-  std::string where;
+  std::string whereText;
   std::string &error;
 };
 
@@ -202,8 +229,28 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
         !named.number("memory_gb", memoryGB, true, true) ||
         !named.number("launch_overhead_us", launchUs, false, false) ||
         !named.integer("cores", device.cores, false) ||
-        !named.numberMap("efficiency", device.efficiency, false, 1.0))
+        !named.numberMap("efficiency", device.efficiency, false, 1.0) ||
+        !named.numberMap("efficiency_knee_mflop", device.efficiencyKnee, false,
+                         1e6))
       return std::nullopt;
+    if (const json::Array *curve = d->getArray("bandwidth_curve")) {
+      for (size_t c = 0; c < curve->size(); ++c) {
+        const json::Object *point = (*curve)[c].getAsObject();
+        std::string pointWhere =
+            named.where() + ": bandwidth_curve #" + std::to_string(c);
+        if (!point) {
+          error = pointWhere + ": expected an object";
+          return std::nullopt;
+        }
+        FieldReader readPoint(*point, pointWhere, error);
+        double kb = 0, gbps = 0;
+        if (!readPoint.number("kb", kb, true, true) ||
+            !readPoint.number("bandwidth_gbps", gbps, true, true))
+          return std::nullopt;
+        device.bandwidthCurve.push_back({int64_t(kb * 1024), gbps * kGiga});
+      }
+      llvm::sort(device.bandwidthCurve);
+    }
     if (!device.peakFlops.count("f32")) {
       named.fail("peak_gflops needs an 'f32' entry");
       return std::nullopt;
@@ -303,11 +350,22 @@ double DeviceModel::getTransferTime(int from, int to, double bytes) const {
 std::string DeviceModel::toJSON() const {
   json::Array deviceArray;
   for (const DeviceDescription &d : devices) {
-    json::Object peak, efficiency;
+    json::Object peak, efficiency, knee;
     for (const auto &p : d.peakFlops)
       peak[p.first()] = p.second / kGiga;
     for (const auto &e : d.efficiency)
       efficiency[e.first()] = e.second;
+    for (const auto &k : d.efficiencyKnee)
+      knee[k.first()] = k.second / 1e6;
+    json::Array curve;
+    for (const auto &[size, bandwidth] : d.bandwidthCurve)
+      curve.push_back(json::Object{{"kb", double(size) / 1024},
+                                   {"bandwidth_gbps", bandwidth / kGiga}});
+    json::Object extra;
+    if (!knee.empty())
+      extra["efficiency_knee_mflop"] = std::move(knee);
+    if (!curve.empty())
+      extra["bandwidth_curve"] = std::move(curve);
     deviceArray.push_back(json::Object{
         {"kind", d.kind == DeviceKind::CPU ? "cpu" : "cuda"},
         {"index", d.index},
@@ -318,6 +376,8 @@ std::string DeviceModel::toJSON() const {
         {"launch_overhead_us", d.launchOverhead / kMicro},
         {"cores", d.cores},
         {"efficiency", std::move(efficiency)}});
+    for (auto &entry : extra)
+      deviceArray.back().getAsObject()->insert({entry.first, std::move(entry.second)});
   }
   auto linkObject = [](const LinkDescription &l) {
     json::Object o{{"latency_us", l.latency / kMicro},
@@ -374,12 +434,33 @@ std::string detectHostJSON() {
     }
   }
   double peak = std::max<long>(cores, 1) * mhz * 1e6 * flopsPerCycle / kGiga;
+  // Data caches from sysfs (level 2 and up), with nominal bandwidths: a
+  // multiple of the memory's until weft-profile measures them.
+  std::string caches;
+  for (int index = 0; index < 8; ++index) {
+    std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" +
+                      std::to_string(index) + "/";
+    std::ifstream levelFile(dir + "level"), sizeFile(dir + "size");
+    int level = 0;
+    std::string size;
+    if (!(levelFile >> level) || !(sizeFile >> size) || level < 2)
+      continue;
+    double kb = 0;
+    if (StringRef(size).drop_back().getAsDouble(kb))
+      continue;
+    if (size.back() == 'M')
+      kb *= 1024;
+    caches += std::string(caches.empty() ? "" : ", ") + "{\"kb\": " +
+              std::to_string(kb) + ", \"bandwidth_gbps\": " +
+              (level == 2 ? "80" : "40") + "}";
+  }
   std::string text;
   raw_string_ostream os(text);
   os << "{\"name\": \"host\", \"devices\": [{\"kind\": \"cpu\", \"index\": 0, "
      << "\"peak_gflops\": {\"f32\": " << peak << "}, "
      << "\"memory_bandwidth_gbps\": 20, \"memory_gb\": " << memoryGB << ", "
-     << "\"launch_overhead_us\": 2, \"cores\": " << cores << "}]}";
+     << "\"launch_overhead_us\": 2, \"cores\": " << cores
+     << ", \"bandwidth_curve\": [" << caches << "]}]}";
   return text;
 }
 

@@ -1,5 +1,6 @@
 //===- PlacementTest.cpp - Placement strategies and device models ---------===//
 
+#include "weft/Analysis/Calibration.h"
 #include "weft/Analysis/DeviceModel.h"
 #include "weft/Analysis/Placement.h"
 
@@ -136,6 +137,53 @@ TEST(DeviceModelTest, BuiltinsLoad) {
     ASSERT_TRUE(model) << name << ": " << error;
     EXPECT_GT(model->getDevices().front().getPeakFlops("f32"), 0);
   }
+}
+
+} // namespace
+
+namespace {
+
+TEST(CalibrationTest, RecoversTheRatesThatProducedTheMeasurements) {
+  std::string error;
+  const char *truth = R"({"devices": [{"kind": "cpu", "index": 0,
+      "peak_gflops": {"f32": 200}, "memory_bandwidth_gbps": 40,
+      "memory_gb": 8, "launch_overhead_us": 1.5,
+      "efficiency": {"matmul": 0.8, "conv": 0.6},
+      "bandwidth_curve": [{"kb": 256, "bandwidth_gbps": 150},
+                          {"kb": 65536, "bandwidth_gbps": 40}]}]})";
+  auto real = DeviceModel::parse(truth, "truth", error);
+  auto nominal = DeviceModel::load("host", error);
+  ASSERT_TRUE(real && nominal) << error;
+  CostModel costs(*real);
+  std::vector<Measurement> measurements;
+  auto add = [&](std::string kind, double flops, double bytes, bool heldOut) {
+    Measurement m;
+    m.cost.kind = kind;
+    m.cost.flops = flops;
+    m.cost.bytes = bytes;
+    m.heldOut = heldOut;
+    m.seconds = costs.getRunTime(m.cost, 0);
+    measurements.push_back(m);
+  };
+  for (double n : {1e5, 1e6, 1e7, 1e8, 1e9})
+    add("matmul", n, n / 20, false);
+  for (double n : {3e5, 3e7, 3e8})
+    add("matmul", n, n / 20, true);
+  for (double n : {1e6, 1e8, 1e9})
+    add("conv", n, n / 30, false);
+  add("conv", 5e7, 5e7 / 30, true);
+  for (double bytes : {256e3, 4e6, 64e6 * 1.024})
+    add("elementwise", bytes / 12, bytes, false);
+  add("elementwise", 1e6 / 12, 1e6, true);
+
+  EXPECT_GT(getPredictionError(*nominal, 0, measurements, true), 20.0);
+  DeviceModel fitted = calibrate(*nominal, 0, measurements);
+  CostModel fittedCosts(fitted);
+  for (const Measurement &m : measurements)
+    EXPECT_NEAR(fittedCosts.getRunTime(m.cost, 0) / m.seconds, 1.0, 0.05)
+        << m.cost.kind << " " << m.cost.flops << " " << m.cost.bytes;
+  EXPECT_LT(getPredictionError(fitted, 0, measurements, true), 5.0);
+  EXPECT_LT(getPredictionError(fitted, 0, measurements, false), 5.0);
 }
 
 } // namespace

@@ -40,11 +40,22 @@ struct DeviceDescription {
   int64_t cores = 1;
   /// Fraction of the peak reached per op kind ("matmul", "conv", ...).
   llvm::StringMap<double> efficiency;
+  /// Per op kind, the FLOPs at which a kernel reaches half its efficiency:
+  /// small kernels run below the peak rate (0: no such effect).
+  llvm::StringMap<double> efficiencyKnee;
+  /// Streaming bandwidth by working-set size, smallest first: (bytes,
+  /// bytes/s) points, interpolated log-linearly (caches make small working
+  /// sets faster); past the last point, the memory bandwidth.
+  std::vector<std::pair<int64_t, double>> bandwidthCurve;
 
   /// Peak FLOP/s for `elementType` (falls back to f32).
   double getPeakFlops(llvm::StringRef elementType) const;
   /// Efficiency for `opKind` (falls back to "default", then 1).
   double getEfficiency(llvm::StringRef opKind) const;
+  /// Efficiency for `opKind` on a kernel of `flops` (with the knee).
+  double getEfficiency(llvm::StringRef opKind, double flops) const;
+  /// Bandwidth in bytes/s for work that touches `bytes`.
+  double getBandwidth(double bytes) const;
 };
 
 /// A link between two devices; latency in seconds, bandwidth in bytes/s.
@@ -71,6 +82,8 @@ public:
 
   const std::string &getName() const { return name; }
   const std::vector<DeviceDescription> &getDevices() const { return devices; }
+  /// For calibration, which refines a description's rates.
+  DeviceDescription &getDevice(int index) { return devices[index]; }
   const std::vector<LinkDescription> &getLinks() const { return links; }
   /// Index of the device called `name`, or -1.
   int findDevice(llvm::StringRef name) const;
