@@ -356,7 +356,8 @@ std::string DeviceModel::toJSON() const {
     for (const auto &e : d.efficiency)
       efficiency[e.first()] = e.second;
     for (const auto &k : d.efficiencyKnee)
-      knee[k.first()] = k.second / 1e6;
+      if (k.second > 0) // 0 is the same as no knee
+        knee[k.first()] = k.second / 1e6;
     json::Array curve;
     for (const auto &[size, bandwidth] : d.bandwidthCurve)
       curve.push_back(json::Object{{"kb", double(size) / 1024},
