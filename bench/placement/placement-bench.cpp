@@ -88,14 +88,15 @@ void compareOnSmallGraphs() {
   std::printf("== random DAGs, %s\n",
               "10 tasks on 3 devices, 40 graphs per row (exact is optimal "
               "over device assignments)");
-  std::printf("%6s %5s %13s %13s %15s %15s\n", "CCR", "beta", "heft/exact",
-              "worst", "single/exact", "greedy/exact");
+  std::printf("%6s %5s %13s %13s %15s %15s %15s\n", "CCR", "beta",
+              "heft/exact", "worst", "single/exact", "greedy/exact",
+              "chain-dp/exact");
   double sumAll = 0;
   int countAll = 0;
   std::mt19937 rng(42);
   for (double ccr : {0.1, 0.5, 1.0, 5.0, 10.0})
     for (double beta : {0.1, 1.0}) {
-      double sumHeft = 0, worst = 0, sumSingle = 0, sumGreedy = 0;
+      double sumHeft = 0, worst = 0, sumSingle = 0, sumGreedy = 0, sumChain = 0;
       const int graphs = 40;
       for (int g = 0; g < graphs; ++g) {
         PlacementProblem p = randomDag({10, 3, ccr, beta}, rng);
@@ -105,12 +106,13 @@ void compareOnSmallGraphs() {
         worst = std::max(worst, heft);
         sumSingle += bestSingle(p) / exact;
         sumGreedy += placeGreedy(p).makespan / exact;
+        sumChain += placeChainDP(p).makespan / exact;
       }
       sumAll += sumHeft;
       countAll += graphs;
-      std::printf("%6.1f %5.1f %13.3f %13.3f %15.3f %15.3f\n", ccr, beta,
-                  sumHeft / graphs, worst, sumSingle / graphs,
-                  sumGreedy / graphs);
+      std::printf("%6.1f %5.1f %13.3f %13.3f %15.3f %15.3f %15.3f\n", ccr,
+                  beta, sumHeft / graphs, worst, sumSingle / graphs,
+                  sumGreedy / graphs, sumChain / graphs);
     }
   std::printf("heft/exact over all graphs: mean %.3f\n", sumAll / countAll);
 }

@@ -256,6 +256,10 @@ Placement placeHEFT(const PlacementProblem &p) {
   return best;
 }
 
+std::vector<int> getRankOrder(const PlacementProblem &p) {
+  return rankOrder(p);
+}
+
 Placement evaluatePlacement(const PlacementProblem &p,
                             const std::vector<int> &device) {
   return scheduleInOrder(p, rankOrder(p), device);

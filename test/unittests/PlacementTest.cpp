@@ -187,3 +187,57 @@ TEST(CalibrationTest, RecoversTheRatesThatProducedTheMeasurements) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(PlacementTest, ChainDPBalancesStages) {
+  // Four equal tasks in a chain, two equal devices, free transfers: two
+  // stages of two tasks.
+  auto p = makeProblem({{1, 1}, {1, 1}, {1, 1}, {1, 1}},
+                       {{0, 1, 0}, {1, 2, 0}, {2, 3, 0}});
+  p.transferTime = [](int, int, double) { return 0.0; };
+  Placement s = placeChainDP(p);
+  expectValid(p, s);
+  EXPECT_EQ(s.device[0], s.device[1]);
+  EXPECT_EQ(s.device[2], s.device[3]);
+  EXPECT_NE(s.device[1], s.device[2]);
+}
+
+TEST(PlacementTest, MinCutMinimizesRunPlusTransferTime) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> unit(0.1, 1.0);
+  for (int graph = 0; graph < 10; ++graph) {
+    std::vector<std::vector<double>> times(7, std::vector<double>(2));
+    for (auto &row : times)
+      row = {unit(rng), unit(rng)};
+    std::vector<std::tuple<int, int, double>> edges;
+    for (int a = 0; a < 7; ++a)
+      for (int b = a + 1; b < 7; ++b)
+        if (unit(rng) < 0.4)
+          edges.push_back({a, b, unit(rng)});
+    auto p = makeProblem(times, edges);
+    auto totalCost = [&](const std::vector<int> &device) {
+      double cost = 0;
+      for (int t = 0; t < 7; ++t)
+        cost += p.runTime[t][device[t]];
+      for (auto [a, b, bytes] : edges)
+        cost += p.transferTime(device[a], device[b], bytes);
+      return cost;
+    };
+    double best = 1e30;
+    for (int mask = 0; mask < (1 << 7); ++mask) {
+      std::vector<int> device(7);
+      for (int t = 0; t < 7; ++t)
+        device[t] = (mask >> t) & 1;
+      best = std::min(best, totalCost(device));
+    }
+    Placement s = placeMinCut(p);
+    expectValid(p, s);
+    EXPECT_NEAR(totalCost(s.device), best, 1e-9);
+  }
+  auto three = makeProblem({{1, 1, 1}}, {});
+  EXPECT_NE(placeMinCut(three).error.find("exactly two devices"),
+            std::string::npos);
+}
+
+} // namespace

@@ -60,6 +60,20 @@ Placement placeSingle(const PlacementProblem &problem, int device);
 /// fastest, ignoring transfers and queues.
 Placement placeGreedy(const PlacementProblem &problem);
 
+/// Pipeline partitioning: the tasks in rank order (a topological order) are
+/// cut into at most one contiguous stage per device, stages on distinct
+/// devices, minimizing the slowest stage (run time plus the transfer into
+/// it); dynamic programming over cut points for each order of devices by
+/// speed. Suits chains; works on any DAG through the linearization.
+Placement placeChainDP(const PlacementProblem &problem);
+
+/// Two devices: the assignment minimizing total run time plus transfer time
+/// (a minimum s-t cut, as Stone's), then scheduled. Refuses other counts.
+Placement placeMinCut(const PlacementProblem &problem);
+
+/// Tasks in rank order (decreasing upward rank; a topological order).
+std::vector<int> getRankOrder(const PlacementProblem &problem);
+
 /// Schedules a given assignment (rank order, insertion) and returns its
 /// start and finish times.
 Placement evaluatePlacement(const PlacementProblem &problem,

@@ -148,6 +148,10 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
       placement = placeExact(tasks.problem);
     } else if (name == "greedy") {
       placement = placeGreedy(tasks.problem);
+    } else if (name == "chain-dp") {
+      placement = placeChainDP(tasks.problem);
+    } else if (name == "min-cut") {
+      placement = placeMinCut(tasks.problem);
     } else if (name.consume_front("single=")) {
       int device = model->findDevice(name);
       if (device < 0) {
@@ -157,7 +161,9 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
       placement = placeSingle(tasks.problem, device);
     } else {
       module.emitError("unknown placement strategy '")
-          << strategy << "' (expected heft, exact, greedy or single=<device>)";
+          << strategy
+          << "' (expected heft, exact, chain-dp, min-cut, greedy or "
+             "single=<device>)";
       return signalPassFailure();
     }
     if (!placement.error.empty()) {

@@ -1,6 +1,8 @@
 // RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=heft %s | FileCheck %s
 // RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=exact %s | FileCheck %s --check-prefix=EXACT
 // RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json "--weft-place=strategy=single=cpu:0 report=true" %s | FileCheck %s --check-prefix=SINGLE
+// RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=min-cut %s | FileCheck %s --check-prefix=MINCUT
+// RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=chain-dp %s | FileCheck %s --check-prefix=CHAIN
 // RUN: not weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=random %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not weft-opt --weft-devices=%S/Inputs/tiny-memory.json --weft-place %s 2>&1 | FileCheck %s --check-prefix=MEMORY
 // RUN: not weft-opt --weft-place %s 2>&1 | FileCheck %s --check-prefix=NODEVICES
@@ -15,11 +17,17 @@
 // EXACT: onnx.MatMul{{.*}}weft.device = #weft.device<"cuda:0">
 // EXACT-SAME: strategy = "exact"
 
+// MINCUT: onnx.MatMul{{.*}}weft.device = #weft.device<"cuda:0">
+// MINCUT-SAME: strategy = "min-cut"
+// MINCUT: onnx.Relu{{.*}}weft.device = #weft.device<"cpu:0">
+// CHAIN: onnx.MatMul{{.*}}weft.device = #weft.device<"{{cpu|cuda}}:0">
+// CHAIN-SAME: strategy = "chain-dp"
+
 // SINGLE: placement (single=cpu:0): predicted makespan
 // SINGLE: cpu:0{{.*}}2 ops
 // SINGLE: cuda:0{{.*}}0 ops
 
-// UNKNOWN: error: unknown placement strategy 'random' (expected heft, exact, greedy or single=<device>)
+// UNKNOWN: error: unknown placement strategy 'random' (expected heft, exact, chain-dp, min-cut, greedy or single=<device>)
 // MEMORY: error: 'onnx.MatMul' op cannot be placed: it needs {{[0-9]+}} bytes of device memory; no capable device has that much left (the largest holds 2000)
 // NODEVICES: error: no device description: run --weft-devices=<file or built-in name> first
 func.func @main(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>, %c: tensor<4xf32>) -> (tensor<512x512xf32>, tensor<4xf32>) {

@@ -37,15 +37,16 @@ def PlacePass : Pass<"weft-place", "mlir::ModuleOp"> {
     predicted time on every device, the transfer time of its inputs and the
     strategy. Graph inputs and outputs live on the first device. Strategies:
     `heft` (list scheduling, upward rank, insertion), `exact` (branch and
-    bound; small graphs), `greedy` (fastest device per op, ignoring
-    transfers), `single=<device>`. All respect what each device can run and
+    bound; small graphs), `chain-dp` (pipeline stages over a topological
+    order), `min-cut` (two devices: least run plus transfer time), `greedy`
+    (fastest device per op, ignoring transfers), `single=<device>`. All respect what each device can run and
     how much memory it has. The predicted makespan is stored on the module as
     `weft.makespan_us`.
   }];
   let dependentDialects = ["::weft::WeftDialect"];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"heft\"",
-           "heft, exact, greedy or single=<device>">,
+           "heft, exact, chain-dp, min-cut, greedy or single=<device>">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Print the placement, makespan and device utilization">
   ];
