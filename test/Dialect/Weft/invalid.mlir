@@ -81,3 +81,31 @@ func.func @yield_outside_partition(%x: tensor<2xf32>) {
   // expected-error @+1 {{expects parent op 'weft.partition'}}
   weft.yield %x : tensor<2xf32>
 }
+
+// -----
+
+func.func @task_unknown_callee(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{calls 'nowhere', which is not a func.func in the module}}
+  %r = weft.task @nowhere on #weft.device<"cpu:0">(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func private @part(%a: tensor<4xf32>) -> tensor<4xf32>
+
+func.func @task_type_mismatch(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{has type '(tensor<2xf32>) -> tensor<2xf32>' but 'part' has type '(tensor<4xf32>) -> tensor<4xf32>'}}
+  %r = weft.task @part on #weft.device<"cpu:0">(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func private @part(%a: tensor<4xf32>) -> tensor<4xf32>
+
+func.func @task_times(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{predicted times must satisfy 0 <= start_us <= finish_us}}
+  %r = weft.task @part on #weft.device<"cpu:0">(%x) {start_us = 5.0 : f64, finish_us = 1.0 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

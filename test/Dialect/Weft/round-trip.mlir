@@ -19,3 +19,15 @@ func.func @placed(%x: tensor<1x8xf32>, %w: tensor<8x4xf32>) -> tensor<1x4xf32> {
   %h = weft.transfer %r : tensor<1x4xf32> from #weft.device<"cuda:0"> to #weft.device<"cpu:1", node = 2>
   return %h : tensor<1x4xf32>
 }
+
+// CHECK-LABEL: func private @part
+func.func private @part(%a: tensor<4xf32>) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}
+
+// CHECK-LABEL: func @tasks
+func.func @tasks(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: weft.task @part on #weft.device<"cpu:0">(%{{.*}}) {finish_us = 2.500000e+00 : f64, start_us = 1.000000e+00 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  %r = weft.task @part on #weft.device<"cpu:0">(%x) {start_us = 1.0 : f64, finish_us = 2.5 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

@@ -2,6 +2,7 @@
 
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -46,5 +47,29 @@ LogicalResult TransferOp::verify() {
   if (getFrom() == getTo())
     return emitOpError("moves a value from ")
            << getFrom().getName() << " to itself";
+  return success();
+}
+
+LogicalResult TaskOp::verify() {
+  auto start = getStartUs(), finish = getFinishUs();
+  if (start && finish && (start->convertToDouble() < 0 ||
+                          finish->convertToDouble() < start->convertToDouble()))
+    return emitOpError("predicted times must satisfy 0 <= start_us <= finish_us");
+  return success();
+}
+
+LogicalResult TaskOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto callee =
+      symbols.lookupNearestSymbolFrom<func::FuncOp>(*this, getCalleeAttr());
+  if (!callee)
+    return emitOpError("calls '")
+           << getCallee() << "', which is not a func.func in the module";
+  FunctionType type = callee.getFunctionType();
+  if (TypeRange(type.getInputs()) != TypeRange(getInputs().getTypes()) ||
+      TypeRange(type.getResults()) != TypeRange(getOutputs().getTypes()))
+    return emitOpError("has type ")
+           << FunctionType::get(getContext(), getInputs().getTypes(),
+                                getOutputs().getTypes())
+           << " but '" << getCallee() << "' has type " << type;
   return success();
 }

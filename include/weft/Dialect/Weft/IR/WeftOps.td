@@ -7,6 +7,8 @@ include "weft/Dialect/Weft/IR/WeftAttrs.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
 
 def Weft_PartitionOp : Weft_Op<"partition", [
     IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">,
@@ -67,6 +69,30 @@ def Weft_TransferOp : Weft_Op<"transfer", [Pure,
   let results = (outs AnyType:$output);
   let assemblyFormat = [{
     $input `:` type($output) `from` $from `to` $to attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Weft_TaskOp : Weft_Op<"task", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "one unit of work the runtime schedules: a call on a device";
+  let description = [{
+    Runs function `callee` (an outlined partition) on `device`. In a
+    scheduled `@main`, tasks and transfers appear in the static order the
+    runtime follows, each with its predicted start and finish
+    (microseconds); data dependencies are its operands.
+
+    ```mlir
+    %r = weft.task @main_part0 on #weft.device<"cuda:0">(%x) {start_us = 12.0 : f64, finish_us = 410.0 : f64} : (tensor<1x8xf32>) -> tensor<1x4xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Weft_DeviceArg:$device,
+                       Variadic<AnyType>:$inputs,
+                       OptionalAttr<F64Attr>:$start_us,
+                       OptionalAttr<F64Attr>:$finish_us);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let assemblyFormat = [{
+    $callee `on` $device `(` $inputs `)` attr-dict `:` functional-type($inputs, $outputs)
   }];
   let hasVerifier = 1;
 }

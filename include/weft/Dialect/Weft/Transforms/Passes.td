@@ -83,6 +83,22 @@ def InsertTransfersPass : Pass<"weft-insert-transfers", "mlir::ModuleOp"> {
   ];
 }
 
+def SchedulePass : Pass<"weft-schedule", "mlir::ModuleOp"> {
+  let summary = "Turn partitions into tasks: the graph the runtime executes";
+  let description = [{
+    After `--weft-partition` (and `--weft-insert-transfers`), outlines each
+    partition of `@main` into a private function `@main_part<N>` and replaces
+    it with a `weft.task` calling it on the partition's device. `@main` is
+    then the task graph: tasks and transfers in the static order the runtime
+    follows, with data dependencies as operands and predicted start and
+    finish times (from the placement and the device description) on each.
+  }];
+  let dependentDialects = ["::weft::WeftDialect", "::mlir::func::FuncDialect"];
+  let statistics = [
+    Statistic<"numTasks", "tasks", "Number of tasks made">
+  ];
+}
+
 def ReportPass : Pass<"weft-report", "mlir::ModuleOp"> {
   let summary = "Write the placement and its predicted schedule as pictures";
   let description = [{
