@@ -9,7 +9,8 @@ include(CMakePackageConfigHelpers)
 include(GNUInstallDirs)
 set(WEFT_INSTALL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/weft)
 
-set(weft_libraries WeftSupport WeftONNXDialect WeftTargetONNX WeftONNXTransforms)
+set(weft_libraries WeftSupport WeftONNXDialect WeftTargetONNX WeftONNXTransforms
+  WeftAnalysis WeftWeftDialect WeftPlacementTransforms)
 foreach(lib ${weft_libraries})
   target_include_directories(${lib} INTERFACE
     $<BUILD_INTERFACE:${WEFT_SOURCE_DIR}/include>
@@ -32,7 +33,8 @@ install(EXPORT MLIRTargets
   NAMESPACE Weft::
   DESTINATION ${WEFT_INSTALL_CMAKE_DIR})
 
-install(TARGETS weft-opt weft-translate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS weft-opt weft-translate weft-profile
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS WeftPlugin LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
 configure_package_config_file(

@@ -9,8 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
+#include "weft/Dialect/Weft/IR/WeftDialect.h"
+#include "weft/Dialect/Weft/Transforms/Passes.h"
 
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
@@ -19,12 +22,16 @@ extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION,
           [](mlir::DialectRegistry *registry) {
-            registry->insert<weft::ONNXDialect>();
+            registry->insert<weft::ONNXDialect, weft::WeftDialect>();
+            weft::registerONNXCostModels(*registry);
           }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION,
-          []() { weft::registerONNXPasses(); }};
+          []() {
+            weft::registerONNXPasses();
+            weft::registerWeftPlacementPasses();
+          }};
 }
