@@ -1,4 +1,5 @@
-//===- placement-bench.cpp - How good and how fast placement is ------------===//
+//===- placement-bench.cpp - How good and how fast placement is
+//------------===//
 //
 // Compares the placement strategies on seeded random DAGs in the style of the
 // list-scheduling literature (Topcuoglu et al., HEFT): levels of tasks, a
@@ -53,8 +54,7 @@ PlacementProblem randomDag(const DagShape &shape, std::mt19937 &rng) {
   for (int t = 0; t < n; ++t) {
     double base = 2 * meanRun * unit(rng) + 1e-6;
     for (int d = 0; d < shape.devices; ++d)
-      p.runTime[t][d] =
-          base * (1 - shape.beta / 2 + shape.beta * unit(rng));
+      p.runTime[t][d] = base * (1 - shape.beta / 2 + shape.beta * unit(rng));
   }
   p.successors.assign(n, {});
   std::uniform_int_distribution<int> fanout(1, 3);
@@ -66,7 +66,8 @@ PlacementProblem randomDag(const DagShape &shape, std::mt19937 &rng) {
     std::shuffle(later.begin(), later.end(), rng);
     int k = std::min<int>(fanout(rng), later.size());
     for (int i = 0; i < k; ++i)
-      p.successors[t].push_back({later[i], 2 * shape.ccr * meanRun * unit(rng)});
+      p.successors[t].push_back(
+          {later[i], 2 * shape.ccr * meanRun * unit(rng)});
   }
   p.footprint.assign(n, 0);
   p.capacity.assign(shape.devices, std::numeric_limits<int64_t>::max());
@@ -88,9 +89,8 @@ void compareOnSmallGraphs() {
   std::printf("== random DAGs, %s\n",
               "10 tasks on 3 devices, 40 graphs per row (exact is optimal "
               "over device assignments)");
-  std::printf("%6s %5s %13s %13s %15s %15s %15s\n", "CCR", "beta",
-              "heft/exact", "worst", "single/exact", "greedy/exact",
-              "chain-dp/exact");
+  std::printf("%6s %5s %13s %13s %15s %15s %15s\n", "CCR", "beta", "heft/exact",
+              "worst", "single/exact", "greedy/exact", "chain-dp/exact");
   double sumAll = 0;
   int countAll = 0;
   std::mt19937 rng(42);
@@ -110,8 +110,8 @@ void compareOnSmallGraphs() {
       }
       sumAll += sumHeft;
       countAll += graphs;
-      std::printf("%6.1f %5.1f %13.3f %13.3f %15.3f %15.3f %15.3f\n", ccr,
-                  beta, sumHeft / graphs, worst, sumSingle / graphs,
+      std::printf("%6.1f %5.1f %13.3f %13.3f %15.3f %15.3f %15.3f\n", ccr, beta,
+                  sumHeft / graphs, worst, sumSingle / graphs,
                   sumGreedy / graphs, sumChain / graphs);
     }
   std::printf("heft/exact over all graphs: mean %.3f\n", sumAll / countAll);
@@ -122,9 +122,9 @@ void timeLargeGraph() {
   PlacementProblem p = randomDag({10000, 8, 1.0, 0.5}, rng);
   auto start = std::chrono::steady_clock::now();
   Placement placement = placeHEFT(p);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("== heft on 10,000 tasks, 8 devices: %.3f s (makespan %.3f s, "
               "best single device %.3f s)\n",
               seconds, placement.makespan, bestSingle(p));

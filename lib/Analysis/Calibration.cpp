@@ -1,9 +1,10 @@
-//===- Calibration.cpp - Fit a device description to measurements ----------===//
+//===- Calibration.cpp - Fit a device description to measurements
+//----------===//
 
 #include "weft/Analysis/Calibration.h"
 
-#include <cmath>
 #include "llvm/ADT/STLExtras.h"
+#include <cmath>
 
 #include <algorithm>
 #include <functional>
@@ -35,7 +36,8 @@ double groupError(const DeviceModel &model, int device,
   CostModel costs(model);
   double sum = 0;
   for (const Measurement *m : group)
-    sum += std::fabs(costs.getRunTime(m->cost, device) - m->seconds) / m->seconds;
+    sum +=
+        std::fabs(costs.getRunTime(m->cost, device) - m->seconds) / m->seconds;
   return group.empty() ? 0 : sum / group.size();
 }
 
@@ -65,10 +67,9 @@ void fitBandwidths(DeviceDescription &d,
   std::vector<std::pair<int64_t, double>> curve;
   for (const Measurement &m : training)
     if (m.cost.kind == "elementwise")
-      curve.push_back(
-          {int64_t(m.cost.bytes),
-           m.cost.bytes / std::max(m.seconds - d.launchOverhead,
-                                   0.05 * m.seconds)});
+      curve.push_back({int64_t(m.cost.bytes),
+                       m.cost.bytes / std::max(m.seconds - d.launchOverhead,
+                                               0.05 * m.seconds)});
   if (curve.empty())
     return;
   llvm::sort(curve);

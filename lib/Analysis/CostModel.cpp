@@ -1,4 +1,5 @@
-//===- CostModel.cpp - Predicted run and transfer times --------------------===//
+//===- CostModel.cpp - Predicted run and transfer times
+//--------------------===//
 
 #include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/ONNX/IR/ONNXTypes.h"

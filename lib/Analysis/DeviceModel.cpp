@@ -1,4 +1,5 @@
-//===- DeviceModel.cpp - Descriptions of devices and links -----------------===//
+//===- DeviceModel.cpp - Descriptions of devices and links
+//-----------------===//
 
 #include "weft/Analysis/DeviceModel.h"
 
@@ -60,16 +61,15 @@ namespace {
 /// Efficiencies a device has before calibration, by kind.
 void setDefaultEfficiency(DeviceDescription &device) {
   static const std::pair<const char *, double> cpu[] = {
-      {"matmul", 0.85}, {"conv", 0.8},        {"elementwise", 0.9},
+      {"matmul", 0.85},   {"conv", 0.8},          {"elementwise", 0.9},
       {"reduction", 0.5}, {"normalization", 0.5}, {"movement", 1.0},
       {"default", 0.5}};
   static const std::pair<const char *, double> cuda[] = {
-      {"matmul", 0.7},  {"conv", 0.6},        {"elementwise", 0.8},
+      {"matmul", 0.7},    {"conv", 0.6},          {"elementwise", 0.8},
       {"reduction", 0.5}, {"normalization", 0.5}, {"movement", 0.9},
       {"default", 0.5}};
-  for (const auto &[kind, value] : device.kind == DeviceKind::CPU
-                                       ? ArrayRef(cpu)
-                                       : ArrayRef(cuda))
+  for (const auto &[kind, value] :
+       device.kind == DeviceKind::CPU ? ArrayRef(cpu) : ArrayRef(cuda))
     device.efficiency.try_emplace(kind, value);
 }
 
@@ -82,8 +82,7 @@ std::string deviceName(DeviceKind kind, int64_t index, int64_t node) {
 /// Reads the fields of one JSON object with errors that say where.
 class FieldReader {
 public:
-  FieldReader(const json::Object &object, std::string where,
-              std::string &error)
+  FieldReader(const json::Object &object, std::string where, std::string &error)
       : object(object), whereText(where), error(error) {}
 
   bool number(StringRef key, double &out, bool required, bool positive) {
@@ -289,8 +288,8 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
           error = where + ": unknown device '" + end + "'";
           return std::nullopt;
         }
-      if (!parseLink(*l, source.str() + ": link " + link.from + " <-> " +
-                             link.to,
+      if (!parseLink(*l,
+                     source.str() + ": link " + link.from + " <-> " + link.to,
                      link, error))
         return std::nullopt;
       model.links.push_back(link);
@@ -367,18 +366,19 @@ std::string DeviceModel::toJSON() const {
       extra["efficiency_knee_mflop"] = std::move(knee);
     if (!curve.empty())
       extra["bandwidth_curve"] = std::move(curve);
-    deviceArray.push_back(json::Object{
-        {"kind", d.kind == DeviceKind::CPU ? "cpu" : "cuda"},
-        {"index", d.index},
-        {"node", d.node},
-        {"peak_gflops", std::move(peak)},
-        {"memory_bandwidth_gbps", d.memoryBandwidth / kGiga},
-        {"memory_gb", double(d.memoryCapacity) / kGiga},
-        {"launch_overhead_us", d.launchOverhead / kMicro},
-        {"cores", d.cores},
-        {"efficiency", std::move(efficiency)}});
+    deviceArray.push_back(
+        json::Object{{"kind", d.kind == DeviceKind::CPU ? "cpu" : "cuda"},
+                     {"index", d.index},
+                     {"node", d.node},
+                     {"peak_gflops", std::move(peak)},
+                     {"memory_bandwidth_gbps", d.memoryBandwidth / kGiga},
+                     {"memory_gb", double(d.memoryCapacity) / kGiga},
+                     {"launch_overhead_us", d.launchOverhead / kMicro},
+                     {"cores", d.cores},
+                     {"efficiency", std::move(efficiency)}});
     for (auto &entry : extra)
-      deviceArray.back().getAsObject()->insert({entry.first, std::move(entry.second)});
+      deviceArray.back().getAsObject()->insert(
+          {entry.first, std::move(entry.second)});
   }
   auto linkObject = [](const LinkDescription &l) {
     json::Object o{{"latency_us", l.latency / kMicro},
@@ -451,9 +451,9 @@ std::string detectHostJSON() {
       continue;
     if (size.back() == 'M')
       kb *= 1024;
-    caches += std::string(caches.empty() ? "" : ", ") + "{\"kb\": " +
-              std::to_string(kb) + ", \"bandwidth_gbps\": " +
-              (level == 2 ? "80" : "40") + "}";
+    caches += std::string(caches.empty() ? "" : ", ") +
+              "{\"kb\": " + std::to_string(kb) +
+              ", \"bandwidth_gbps\": " + (level == 2 ? "80" : "40") + "}";
   }
   std::string text;
   raw_string_ostream os(text);
@@ -495,14 +495,14 @@ std::optional<DeviceModel> DeviceModel::load(StringRef nameOrPath,
     DeviceModel model = *host;
     model.name = "host-plus-h100";
     model.devices.push_back(gpu->devices.front());
-    model.links.push_back(
-        {"cpu:0", "cuda:0", "pcie", 10 * kMicro, 55 * kGiga});
+    model.links.push_back({"cpu:0", "cuda:0", "pcie", 10 * kMicro, 55 * kGiga});
     return model;
   }
   auto buffer = MemoryBuffer::getFile(nameOrPath);
   if (!buffer) {
     error = nameOrPath.str() + ": cannot read the device description: " +
-            buffer.getError().message() + " (built-in names: host, h100, "
+            buffer.getError().message() +
+            " (built-in names: host, h100, "
             "a100, host-plus-h100)";
     return std::nullopt;
   }

@@ -1,4 +1,5 @@
-//===- ONNXCostModels.cpp - The work of onnx ops ---------------------------===//
+//===- ONNXCostModels.cpp - The work of onnx ops
+//---------------------------===//
 //
 // CostOpInterface for every onnx op, attached when the dialect loads: FLOPs
 // from the shapes (MatMul, Gemm, Conv, pooling, reductions, normalizations),
@@ -64,9 +65,21 @@ double product(std::optional<ArrayRef<int64_t>> values) {
   return p;
 }
 
-enum class Family { MatMul, Gemm, Conv, ConvTranspose, Pool, GlobalPool,
-                    Reduction, Softmax, Normalization, View, Movement,
-                    Constant, Elementwise };
+enum class Family {
+  MatMul,
+  Gemm,
+  Conv,
+  ConvTranspose,
+  Pool,
+  GlobalPool,
+  Reduction,
+  Softmax,
+  Normalization,
+  View,
+  Movement,
+  Constant,
+  Elementwise
+};
 
 Family familyOf(StringRef name) {
   return llvm::StringSwitch<Family>(name)
@@ -77,17 +90,17 @@ Family familyOf(StringRef name) {
       .Cases({"MaxPool", "AveragePool", "LpPool"}, Family::Pool)
       .Cases({"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"},
              Family::GlobalPool)
-      .Cases({"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin",
-              "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
-              "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin"},
+      .Cases({"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
+              "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
+              "ReduceSumSquare", "ArgMax", "ArgMin"},
              Family::Reduction)
       .Cases({"Softmax", "LogSoftmax", "Hardmax"}, Family::Softmax)
       .Cases({"LayerNormalization", "BatchNormalization",
-              "InstanceNormalization", "GroupNormalization",
-              "LpNormalization", "MeanVarianceNormalization"},
+              "InstanceNormalization", "GroupNormalization", "LpNormalization",
+              "MeanVarianceNormalization"},
              Family::Normalization)
-      .Cases({"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity",
-              "Shape", "Size", "Dropout"},
+      .Cases({"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Shape",
+              "Size", "Dropout"},
              Family::View)
       .Cases({"Transpose", "Concat", "Slice", "Gather", "GatherElements",
               "GatherND", "Split", "Expand", "Pad", "Tile", "Cast",
@@ -117,7 +130,8 @@ OpCost estimateONNXCost(Operation *op) {
   }
   case Family::Conv: {
     // Each output element: Cin/group x kernel multiply-adds.
-    Value w = op->getOperand(op->getName().stripDialect() == "QLinearConv" ? 3 : 1);
+    Value w =
+        op->getOperand(op->getName().stripDialect() == "QLinearConv" ? 3 : 1);
     auto wType = dyn_cast<RankedTensorType>(w.getType());
     double perOutput = 1;
     if (wType)
@@ -140,10 +154,12 @@ OpCost estimateONNXCost(Operation *op) {
   }
   case Family::Pool: {
     auto kernel = dyn_cast_or_null<DenseI64ArrayAttr>(
-        cast<DictionaryAttr>(op->getPropertiesAsAttribute()).get("kernel_shape"));
+        cast<DictionaryAttr>(op->getPropertiesAsAttribute())
+            .get("kernel_shape"));
     cost.kind = "reduction";
-    cost.flops = outElements * product(kernel ? std::optional(kernel.asArrayRef())
-                                              : std::nullopt);
+    cost.flops =
+        outElements *
+        product(kernel ? std::optional(kernel.asArrayRef()) : std::nullopt);
     break;
   }
   case Family::GlobalPool:

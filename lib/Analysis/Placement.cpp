@@ -1,4 +1,5 @@
-//===- Placement.cpp - Placing a task graph on devices ---------------------===//
+//===- Placement.cpp - Placing a task graph on devices
+//---------------------===//
 
 #include "weft/Analysis/Placement.h"
 
@@ -66,7 +67,8 @@ std::vector<int> rankOrder(const PlacementProblem &p) {
   for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
     double below = 0;
     for (auto [s, bytes] : p.successors[*it])
-      below = std::max(below, (pairs ? latency + bytes * perByte : 0) + rank[s]);
+      below =
+          std::max(below, (pairs ? latency + bytes * perByte : 0) + rank[s]);
     rank[*it] = meanRun[*it] + below;
   }
   // Decreasing rank is topological when run times are positive; ties keep
@@ -125,9 +127,9 @@ public:
       return {kInfinity, kInfinity};
     double ready = 0;
     for (auto [pred, bytes] : preds[task])
-      ready = std::max(ready, result.finish[pred] +
-                                  p.transferTime(result.device[pred], device,
-                                                 bytes));
+      ready = std::max(ready,
+                       result.finish[pred] +
+                           p.transferTime(result.device[pred], device, bytes));
     // The first gap on the device, at or after `ready`, that fits `run`.
     double start = ready;
     for (auto [s, f] : busy[device]) {
@@ -172,7 +174,8 @@ std::string noDeviceFor(const PlacementProblem &p, int task) {
   return "task " + std::to_string(task) + " needs " +
          std::to_string(p.footprint[task]) +
          " bytes of device memory; no capable device has that much left "
-         "(the largest holds " + std::to_string(largest) + ")";
+         "(the largest holds " +
+         std::to_string(largest) + ")";
 }
 
 } // namespace
@@ -273,12 +276,11 @@ static Placement scheduleInOrder(const PlacementProblem &p,
     auto [start, finish] = builder.tryPlace(task, device[task]);
     if (!std::isfinite(finish)) {
       Placement failed;
-      failed.error =
-          "task " + std::to_string(task) +
-          (std::isfinite(p.runTime[task][device[task]])
-               ? " does not fit in the memory of device "
-               : " cannot run on device ") +
-          std::to_string(device[task]);
+      failed.error = "task " + std::to_string(task) +
+                     (std::isfinite(p.runTime[task][device[task]])
+                          ? " does not fit in the memory of device "
+                          : " cannot run on device ") +
+                     std::to_string(device[task]);
       return failed;
     }
     builder.place(task, device[task], start, finish);
@@ -290,9 +292,9 @@ Placement placeSingle(const PlacementProblem &p, int device) {
   std::vector<int> assignment(p.getNumTasks(), device);
   for (int t = 0; t < p.getNumTasks(); ++t)
     if (!std::isfinite(p.runTime[t][device]))
-      assignment[t] = int(std::min_element(p.runTime[t].begin(),
-                                           p.runTime[t].end()) -
-                          p.runTime[t].begin());
+      assignment[t] =
+          int(std::min_element(p.runTime[t].begin(), p.runTime[t].end()) -
+              p.runTime[t].begin());
   return evaluatePlacement(p, assignment);
 }
 

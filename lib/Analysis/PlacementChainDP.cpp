@@ -1,4 +1,5 @@
-//===- PlacementChainDP.cpp - Pipeline partitioning of a linearized DAG ----===//
+//===- PlacementChainDP.cpp - Pipeline partitioning of a linearized DAG
+//----===//
 
 #include "weft/Analysis/Placement.h"
 
@@ -59,7 +60,8 @@ Placement placeChainDP(const PlacementProblem &p) {
   deviceOrders.push_back(std::vector<int>(bySpeed.rbegin(), bySpeed.rend()));
   for (const std::vector<int> &devicesInOrder : deviceOrders) {
     // prefix[d][i]: run time of order[0, i) on device d.
-    std::vector<std::vector<double>> prefix(devices, std::vector<double>(n + 1, 0));
+    std::vector<std::vector<double>> prefix(devices,
+                                            std::vector<double>(n + 1, 0));
     for (int d = 0; d < devices; ++d)
       for (int i = 0; i < n; ++i)
         prefix[d][i + 1] = prefix[d][i] + p.runTime[order[i]][d];
@@ -71,7 +73,8 @@ Placement placeChainDP(const PlacementProblem &p) {
     std::vector<std::vector<int>> cut(stages + 1, std::vector<int>(n + 1, 0));
     bottleneck[0][0] = 0;
     for (int k = 1; k <= stages; ++k) {
-      int d = devicesInOrder[k - 1], previous = k > 1 ? devicesInOrder[k - 2] : d;
+      int d = devicesInOrder[k - 1],
+          previous = k > 1 ? devicesInOrder[k - 2] : d;
       for (int i = 0; i <= n; ++i) {
         bottleneck[k][i] = bottleneck[k - 1][i]; // stage k left empty
         cut[k][i] = i;

@@ -21,7 +21,8 @@ namespace {
 /// Dinic's maximum flow on a small adjacency-list graph.
 class FlowNetwork {
 public:
-  explicit FlowNetwork(int nodes) : adjacency(nodes), level(nodes), next(nodes) {}
+  explicit FlowNetwork(int nodes)
+      : adjacency(nodes), level(nodes), next(nodes) {}
 
   void addEdge(int from, int to, double capacity, double reverse = 0) {
     adjacency[from].push_back(int(edges.size()));
@@ -102,7 +103,8 @@ Placement placeMinCut(const PlacementProblem &p) {
   if (p.numDevices != 2) {
     Placement refused;
     refused.error = "min-cut places on exactly two devices; the description "
-                    "has " + std::to_string(p.numDevices) + " (use heft)";
+                    "has " +
+                    std::to_string(p.numDevices) + " (use heft)";
     return refused;
   }
   int n = p.getNumTasks(), source = n, sink = n + 1;

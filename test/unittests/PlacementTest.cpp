@@ -1,8 +1,8 @@
 //===- PlacementTest.cpp - Placement strategies and device models ---------===//
 
+#include "weft/Analysis/Placement.h"
 #include "weft/Analysis/Calibration.h"
 #include "weft/Analysis/DeviceModel.h"
-#include "weft/Analysis/Placement.h"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +37,8 @@ void expectValid(const PlacementProblem &p, const Placement &s) {
     EXPECT_NEAR(s.finish[t] - s.start[t], p.runTime[t][s.device[t]], 1e-12);
     for (auto [succ, bytes] : p.successors[t])
       EXPECT_GE(s.start[succ] + 1e-12,
-                s.finish[t] + p.transferTime(s.device[t], s.device[succ], bytes));
+                s.finish[t] +
+                    p.transferTime(s.device[t], s.device[succ], bytes));
     for (int u = t + 1; u < p.getNumTasks(); ++u)
       if (s.device[u] == s.device[t])
         EXPECT_TRUE(s.finish[t] <= s.start[u] + 1e-12 ||
@@ -54,8 +55,8 @@ TEST(PlacementTest, IndependentTasksSpreadOverDevices) {
 
 TEST(PlacementTest, ExpensiveTransfersKeepAChainOnOneDevice) {
   // Device 1 is a little faster, but every hop costs 10 s.
-  auto p = makeProblem({{1, 0.9}, {1, 0.9}, {1, 0.9}},
-                       {{0, 1, 10}, {1, 2, 10}});
+  auto p =
+      makeProblem({{1, 0.9}, {1, 0.9}, {1, 0.9}}, {{0, 1, 10}, {1, 2, 10}});
   Placement s = placeHEFT(p);
   expectValid(p, s);
   EXPECT_EQ(s.device[0], s.device[1]);

@@ -29,8 +29,7 @@ mlirGetDialectPluginInfo() {
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION,
-          []() {
+  return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION, []() {
             weft::registerONNXPasses();
             weft::registerWeftPlacementPasses();
           }};

@@ -1,9 +1,9 @@
 //===- weft-opt.cpp - Run Weft's and MLIR's passes on .mlir files
 //----------===//
 
+#include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
-#include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 

@@ -1,4 +1,5 @@
-//===- CpuKernels.cpp - Kernels weft-profile measures on the CPU -----------===//
+//===- CpuKernels.cpp - Kernels weft-profile measures on the CPU
+//-----------===//
 //
 // Each kernel is timed as the median of several samples, each sample long
 // enough (a few milliseconds) for the clock to resolve it. FLOPs and bytes
@@ -34,8 +35,8 @@ double timeKernel(const std::function<void()> &kernel, bool quick) {
     auto start = Clock::now();
     for (int r = 0; r < repeat; ++r)
       kernel();
-    samples.push_back(std::chrono::duration<double>(Clock::now() - start).count() /
-                      repeat);
+    samples.push_back(
+        std::chrono::duration<double>(Clock::now() - start).count() / repeat);
   }
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2,
                    samples.end());
@@ -78,8 +79,9 @@ Measurement conv3x3(int channels, int size, int filters, bool heldOut,
   auto weights = randomBuffer(size_t(filters) * kdim);
   std::vector<float> columns(size_t(kdim) * hw), output(size_t(filters) * hw);
   Measurement r;
-  r.label = "conv3x3 c" + std::to_string(channels) + " " + std::to_string(size) +
-            "x" + std::to_string(size) + " f" + std::to_string(filters);
+  r.label = "conv3x3 c" + std::to_string(channels) + " " +
+            std::to_string(size) + "x" + std::to_string(size) + " f" +
+            std::to_string(filters);
   r.cost.kind = "conv";
   r.cost.flops = 2.0 * filters * hw * kdim;
   r.cost.bytes = 4.0 * (double(channels) * hw + double(filters) * kdim +
@@ -160,18 +162,23 @@ Measurement softmax(int rows, int cols, bool heldOut, bool quick) {
 std::vector<Measurement> measureCpuKernels(bool quick) {
   std::vector<Measurement> all;
   // Training shapes, then held-out shapes the fit never sees.
-  for (auto [m, n, k] : {std::tuple{64, 64, 64}, {128, 256, 128},
-                         {256, 256, 256}, {512, 512, 512}, {1024, 512, 256}})
+  for (auto [m, n, k] : {std::tuple{64, 64, 64},
+                         {128, 256, 128},
+                         {256, 256, 256},
+                         {512, 512, 512},
+                         {1024, 512, 256}})
     all.push_back(matmul(m, n, k, false, quick));
-  for (auto [m, n, k] : {std::tuple{96, 96, 96}, {384, 384, 384},
-                         {768, 256, 512}, {200, 300, 400}})
+  for (auto [m, n, k] : {std::tuple{96, 96, 96},
+                         {384, 384, 384},
+                         {768, 256, 512},
+                         {200, 300, 400}})
     all.push_back(matmul(m, n, k, true, quick));
   for (auto [c, s, f] : {std::tuple{64, 56, 64}, {128, 28, 128}, {16, 64, 32}})
     all.push_back(conv3x3(c, s, f, false, quick));
   for (auto [c, s, f] : {std::tuple{32, 48, 32}, {256, 14, 256}})
     all.push_back(conv3x3(c, s, f, true, quick));
-  for (size_t n : {size_t(1) << 14, size_t(1) << 17, size_t(1) << 20,
-                   size_t(1) << 22})
+  for (size_t n :
+       {size_t(1) << 14, size_t(1) << 17, size_t(1) << 20, size_t(1) << 22})
     all.push_back(add(n, false, quick));
   for (size_t n : {size_t(30000), size_t(300000), size_t(2000000)})
     all.push_back(add(n, true, quick));

@@ -1,4 +1,5 @@
-//===- weft-profile.cpp - Calibrate a device description on this machine ---===//
+//===- weft-profile.cpp - Calibrate a device description on this machine
+//---===//
 //
 //   weft-profile --out host.json [--base host|<file>] [--quick]
 //
@@ -22,11 +23,10 @@
 using namespace weft;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> outPath("out", cl::desc("Calibrated description (JSON)"),
-                                    cl::Required);
-static cl::opt<std::string> basePath("base",
-                                     cl::desc("Description to start from"),
-                                     cl::init("host"));
+static cl::opt<std::string>
+    outPath("out", cl::desc("Calibrated description (JSON)"), cl::Required);
+static cl::opt<std::string>
+    basePath("base", cl::desc("Description to start from"), cl::init("host"));
 static cl::opt<bool> quick("quick", cl::desc("Fewer repetitions"),
                            cl::init(false));
 
@@ -49,8 +49,8 @@ int main(int argc, char **argv) {
 
   CostModel before(*base), after(calibrated);
   llvm::outs() << llvm::format("%-26s %-12s %9s %12s %12s %8s\n", "kernel",
-                               "kind", "set", "measured us",
-                               "predicted us", "error");
+                               "kind", "set", "measured us", "predicted us",
+                               "error");
   for (const Measurement &m : measurements) {
     double predicted = after.getRunTime(m.cost, 0);
     llvm::outs() << llvm::format(

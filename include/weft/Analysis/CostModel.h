@@ -2,7 +2,8 @@
 //
 // The cost model other passes query: per op, its work (CostOpInterface) and
 // its roofline time on each device of a DeviceModel,
-//   launch overhead + max(flops / (peak * efficiency[kind]), bytes / bandwidth),
+//   launch overhead + max(flops / (peak * efficiency[kind]), bytes /
+//   bandwidth),
 // whether a device can run it at all, and what moving a value costs.
 //
 //===----------------------------------------------------------------------===//

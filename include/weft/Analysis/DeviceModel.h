@@ -70,9 +70,8 @@ class DeviceModel {
 public:
   /// Parses a JSON description; `source` names it in errors. Returns nullopt
   /// and sets `error` for anything missing, malformed or inconsistent.
-  static std::optional<DeviceModel> parse(llvm::StringRef json,
-                                          llvm::StringRef source,
-                                          std::string &error);
+  static std::optional<DeviceModel>
+  parse(llvm::StringRef json, llvm::StringRef source, std::string &error);
   /// Loads a built-in description ("host", "h100", "a100", "host-plus-h100")
   /// or a JSON file.
   static std::optional<DeviceModel> load(llvm::StringRef nameOrPath,

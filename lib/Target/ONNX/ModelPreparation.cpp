@@ -324,10 +324,12 @@ std::string findNodeToConvert(onnx::ModelProto &model, int64_t opset,
   std::string found;
   walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
     for (const auto &node : graph.node()) {
-      const auto *from = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+      const auto *from =
+          onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
       const auto *to =
           onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
-      bool changes = !from || !to || from->since_version() != to->since_version();
+      bool changes =
+          !from || !to || from->since_version() != to->since_version();
       if (changes && message.contains(node.op_type())) {
         found = nodeName(node);
         return false;

@@ -33,7 +33,8 @@ ElementsAttr getConstantOpValue(ONNXConstantOp op) {
     return makeTensorFromFloats(type, {f.getValueAsDouble()});
   if (auto fs = op.getValueFloatsAttr())
     return makeTensorFromFloats(
-        type, SmallVector<double>(fs.asArrayRef().begin(), fs.asArrayRef().end()));
+        type,
+        SmallVector<double>(fs.asArrayRef().begin(), fs.asArrayRef().end()));
   if (auto i = op.getValueIntAttr())
     return makeTensorFromInts(type, {i.getInt()});
   if (auto is = op.getValueIntsAttr())

@@ -64,7 +64,8 @@ bool foldOne(ONNXBatchNormalizationOp bn) {
   auto mean = readVector(bn.getInputMean(), channels);
   auto var = readVector(bn.getInputVar(), channels);
   if (!w || !scale || !bias || !mean || !var ||
-      static_cast<int64_t>(w->size()) != wType.getNumElements() || channels == 0)
+      static_cast<int64_t>(w->size()) != wType.getNumElements() ||
+      channels == 0)
     return false;
   std::vector<double> convBias(channels, 0.0);
   if (!isa<NoneType>(conv.getB().getType())) {

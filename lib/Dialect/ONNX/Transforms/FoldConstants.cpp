@@ -431,14 +431,14 @@ const llvm::StringMap<Evaluator> &getEvaluators() {
                                     return std::nullopt;
                                   return a / b;
                                 });
-    m["onnx.Pow"] = elementwise(
-        [](double a, double b) { return std::pow(a, b); },
-        [](int64_t a, int64_t b) -> I {
-          double r = std::pow(double(a), double(b));
-          if (!(std::fabs(r) < 9.2e18))
-            return std::nullopt;
-          return int64_t(r);
-        });
+    m["onnx.Pow"] =
+        elementwise([](double a, double b) { return std::pow(a, b); },
+                    [](int64_t a, int64_t b) -> I {
+                      double r = std::pow(double(a), double(b));
+                      if (!(std::fabs(r) < 9.2e18))
+                        return std::nullopt;
+                      return int64_t(r);
+                    });
     m["onnx.Equal"] =
         elementwise([](double a, double b) { return double(a == b); },
                     [](int64_t a, int64_t b) -> I { return a == b; },
@@ -455,9 +455,8 @@ const llvm::StringMap<Evaluator> &getEvaluators() {
                                     return std::nullopt;
                                   return -a;
                                 });
-    m["onnx.Abs"] =
-        elementwise([](double a, double) { return std::fabs(a); },
-                    [](int64_t a, int64_t) -> I {
+    m["onnx.Abs"] = elementwise([](double a, double) { return std::fabs(a); },
+                                [](int64_t a, int64_t) -> I {
                                   if (a == INT64_MIN)
                                     return std::nullopt;
                                   return a < 0 ? -a : a;

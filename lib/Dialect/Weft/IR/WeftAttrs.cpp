@@ -1,4 +1,5 @@
-//===- WeftAttrs.cpp - Attributes of the weft dialect ----------------------===//
+//===- WeftAttrs.cpp - Attributes of the weft dialect
+//----------------------===//
 
 #include "weft/Dialect/Weft/IR/WeftAttrs.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"

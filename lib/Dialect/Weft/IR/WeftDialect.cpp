@@ -1,4 +1,5 @@
-//===- WeftDialect.cpp - The weft dialect ----------------------------------===//
+//===- WeftDialect.cpp - The weft dialect
+//----------------------------------===//
 
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"

@@ -1,4 +1,5 @@
-//===- WeftOps.cpp - Operations of the weft dialect ------------------------===//
+//===- WeftOps.cpp - Operations of the weft dialect
+//------------------------===//
 
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 
@@ -52,9 +53,11 @@ LogicalResult TransferOp::verify() {
 
 LogicalResult TaskOp::verify() {
   auto start = getStartUs(), finish = getFinishUs();
-  if (start && finish && (start->convertToDouble() < 0 ||
-                          finish->convertToDouble() < start->convertToDouble()))
-    return emitOpError("predicted times must satisfy 0 <= start_us <= finish_us");
+  if (start && finish &&
+      (start->convertToDouble() < 0 ||
+       finish->convertToDouble() < start->convertToDouble()))
+    return emitOpError(
+        "predicted times must satisfy 0 <= start_us <= finish_us");
   return success();
 }
 

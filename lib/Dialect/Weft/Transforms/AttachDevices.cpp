@@ -1,4 +1,5 @@
-//===- AttachDevices.cpp - Attach a device description to the module -------===//
+//===- AttachDevices.cpp - Attach a device description to the module
+//-------===//
 
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 
@@ -31,8 +32,7 @@ std::optional<DeviceModel> getModuleDevices(ModuleOp module) {
 }
 
 namespace {
-struct AttachDevicesPass
-    : impl::AttachDevicesPassBase<AttachDevicesPass> {
+struct AttachDevicesPass : impl::AttachDevicesPassBase<AttachDevicesPass> {
   using AttachDevicesPassBase::AttachDevicesPassBase;
   void runOnOperation() override {
     std::string error;

@@ -1,4 +1,5 @@
-//===- InsertTransfers.cpp - Explicit moves between devices ----------------===//
+//===- InsertTransfers.cpp - Explicit moves between devices
+//----------------===//
 
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"

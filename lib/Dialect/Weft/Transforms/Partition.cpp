@@ -1,4 +1,5 @@
-//===- Partition.cpp - Group placed ops into weft.partition regions --------===//
+//===- Partition.cpp - Group placed ops into weft.partition regions
+//--------===//
 
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
@@ -137,7 +138,8 @@ struct PartitionPass : impl::PartitionPassBase<PartitionPass> {
       }
       for (Value result : op->getResults())
         for (Operation *user : result.getUsers()) {
-          Operation *top = ops.front()->getBlock()->findAncestorOpInBlock(*user);
+          Operation *top =
+              ops.front()->getBlock()->findAncestorOpInBlock(*user);
           if (!top || !inside.contains(top)) {
             outputs.insert(result);
             break;

@@ -1,4 +1,5 @@
-//===- Place.cpp - Decide which device runs each op ------------------------===//
+//===- Place.cpp - Decide which device runs each op
+//------------------------===//
 //
 // Builds a task graph from `@main` (a task per op; constants travel with
 // their users; graph inputs and outputs are pinned to the first device),
@@ -199,13 +200,16 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
       for (int e = 0; e < int(devices.size()); ++e)
         if (std::isfinite(tasks.problem.runTime[t][e]))
           estimates.push_back(b.getNamedAttr(
-              devices[e].name, b.getF64FloatAttr(tasks.problem.runTime[t][e] * 1e6)));
+              devices[e].name,
+              b.getF64FloatAttr(tasks.problem.runTime[t][e] * 1e6)));
       double transfer = 0;
       for (auto [pred, bytes] : tasks.preds[t])
         transfer += model.getTransferTime(placement.device[pred], d, bytes);
-      op->setAttr(WeftDialect::getDeviceAttrName(), deviceAttr(context, devices[d]));
+      op->setAttr(WeftDialect::getDeviceAttrName(),
+                  deviceAttr(context, devices[d]));
       op->setAttr("weft.start_us", b.getF64FloatAttr(placement.start[t] * 1e6));
-      op->setAttr("weft.finish_us", b.getF64FloatAttr(placement.finish[t] * 1e6));
+      op->setAttr("weft.finish_us",
+                  b.getF64FloatAttr(placement.finish[t] * 1e6));
       op->setAttr(WeftDialect::getChoiceAttrName(),
                   ChoiceAttr::get(context, b.getDictionaryAttr(estimates),
                                   b.getF64FloatAttr(transfer * 1e6),
@@ -244,9 +248,9 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
         }
       double utilization =
           placement.makespan > 0 ? busy / placement.makespan : 0.0;
-      os << llvm::format("  %-12s %5d ops  busy %12.3f us  utilization %5.1f%%\n",
-                         devices[d].name.c_str(), count, busy * 1e6,
-                         utilization * 100);
+      os << llvm::format(
+          "  %-12s %5d ops  busy %12.3f us  utilization %5.1f%%\n",
+          devices[d].name.c_str(), count, busy * 1e6, utilization * 100);
     }
     os.flush();
   }

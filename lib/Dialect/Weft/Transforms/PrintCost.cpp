@@ -1,4 +1,5 @@
-//===- PrintCost.cpp - Print each op's work and predicted times ------------===//
+//===- PrintCost.cpp - Print each op's work and predicted times
+//------------===//
 
 #include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
@@ -44,9 +45,10 @@ struct PrintCostPass : impl::PrintCostPassBase<PrintCostPass> {
       std::string name = reportName(op);
       if (name.size() > 40)
         name = "..." + name.substr(name.size() - 37);
-      os << llvm::format("%-40s %-14s %10.4f %10.3f", name.c_str(),
-                         (op->getName().stripDialect() + "/" + cost.kind).str().c_str(),
-                         cost.flops / 1e9, cost.bytes / 1e6);
+      os << llvm::format(
+          "%-40s %-14s %10.4f %10.3f", name.c_str(),
+          (op->getName().stripDialect() + "/" + cost.kind).str().c_str(),
+          cost.flops / 1e9, cost.bytes / 1e6);
       for (int d = 0; d < int(model->getDevices().size()); ++d) {
         if (!costs.canRun(op, d))
           os << llvm::format(" %12s", "-");

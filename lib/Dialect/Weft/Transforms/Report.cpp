@@ -1,4 +1,5 @@
-//===- Report.cpp - The placement and its schedule as pictures -------------===//
+//===- Report.cpp - The placement and its schedule as pictures
+//-------------===//
 //
 // Reads what --weft-place recorded (weft.device, weft.why, weft.start_us,
 // weft.finish_us) and writes a text summary, a Graphviz graph coloured by
@@ -79,7 +80,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     std::vector<Entry> entries;
     llvm::DenseMap<Operation *, int> index;
     module.walk([&](Operation *op) {
-      auto device = op->getAttrOfType<DeviceAttr>(WeftDialect::getDeviceAttrName());
+      auto device =
+          op->getAttrOfType<DeviceAttr>(WeftDialect::getDeviceAttrName());
       auto start = op->getAttrOfType<FloatAttr>("weft.start_us");
       auto finish = op->getAttrOfType<FloatAttr>("weft.finish_us");
       if (!device || !start || !finish)
@@ -103,15 +105,17 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     for (const Entry &e : entries)
       makespan = std::max(makespan, e.finish);
 
-    if (failed(write("placement.txt", [&](llvm::raw_ostream &os) {
-          writeSummary(os, entries, *model, makespan);
-        })) ||
-        failed(write("placement.dot", [&](llvm::raw_ostream &os) {
-          writeDot(os, entries, index, *model);
-        })) ||
-        failed(write("schedule.json", [&](llvm::raw_ostream &os) {
-          writeTrace(os, entries, *model);
-        })) ||
+    if (failed(write("placement.txt",
+                     [&](llvm::raw_ostream &os) {
+                       writeSummary(os, entries, *model, makespan);
+                     })) ||
+        failed(write("placement.dot",
+                     [&](llvm::raw_ostream &os) {
+                       writeDot(os, entries, index, *model);
+                     })) ||
+        failed(write(
+            "schedule.json",
+            [&](llvm::raw_ostream &os) { writeTrace(os, entries, *model); })) ||
         failed(write("schedule.svg", [&](llvm::raw_ostream &os) {
           writeGantt(os, entries, *model, makespan);
         })))
@@ -123,10 +127,11 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
                       llvm::function_ref<void(llvm::raw_ostream &)> body) {
     SmallString<256> path(dir);
     llvm::sys::path::append(path, file);
-    if (llvm::Error error = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-          body(os);
-          return llvm::Error::success();
-        })) {
+    if (llvm::Error error =
+            llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+              body(os);
+              return llvm::Error::success();
+            })) {
       getOperation().emitError("cannot write ")
           << path << ": " << llvm::toString(std::move(error));
       return failure();
@@ -164,7 +169,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
   void writeDot(llvm::raw_ostream &os, const std::vector<Entry> &entries,
                 const llvm::DenseMap<Operation *, int> &index,
                 const DeviceModel &model) {
-    os << "digraph placement {\n  rankdir=TB;\n  node [shape=box, style=filled, "
+    os << "digraph placement {\n  rankdir=TB;\n  node [shape=box, "
+          "style=filled, "
           "fontname=\"Helvetica\", fontcolor=white];\n";
     for (int d = 0; d < int(model.getDevices().size()); ++d)
       os << "  legend" << d << " [label=\"" << model.getDevices()[d].name
@@ -186,12 +192,18 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     llvm::json::Array events;
     for (int d = 0; d < int(model.getDevices().size()); ++d)
       events.push_back(llvm::json::Object{
-          {"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", d},
+          {"name", "thread_name"},
+          {"ph", "M"},
+          {"pid", 0},
+          {"tid", d},
           {"args", llvm::json::Object{{"name", model.getDevices()[d].name}}}});
     for (const Entry &e : entries)
-      events.push_back(llvm::json::Object{
-          {"name", e.name}, {"ph", "X"}, {"pid", 0}, {"tid", e.device},
-          {"ts", e.start}, {"dur", e.finish - e.start}});
+      events.push_back(llvm::json::Object{{"name", e.name},
+                                          {"ph", "X"},
+                                          {"pid", 0},
+                                          {"tid", e.device},
+                                          {"ts", e.start},
+                                          {"dur", e.finish - e.start}});
     os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
                                      {"traceEvents", std::move(events)},
                                      {"displayTimeUnit", "ns"}}))
@@ -204,7 +216,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     int rows = int(model.getDevices().size());
     double scale = makespan > 0 ? width / makespan : 1;
     os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
-       << labelWidth + width + 20 << "\" height=\"" << top + rows * rowHeight + 30
+       << labelWidth + width + 20 << "\" height=\""
+       << top + rows * rowHeight + 30
        << "\" font-family=\"Helvetica\" font-size=\"11\">\n";
     os << "<text x=\"4\" y=\"18\">predicted schedule, makespan "
        << llvm::format("%.1f", makespan) << " us</text>\n";
@@ -218,8 +231,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
          << top + e.device * rowHeight + 4 << "\" width=\""
          << llvm::format("%.2f", w) << "\" height=\"" << rowHeight - 8
          << "\" fill=\"" << colorOf(e.device)
-         << "\" stroke=\"white\" stroke-width=\"0.5\"><title>"
-         << escape(e.name) << llvm::format(": %.1f-%.1f us", e.start, e.finish)
+         << "\" stroke=\"white\" stroke-width=\"0.5\"><title>" << escape(e.name)
+         << llvm::format(": %.1f-%.1f us", e.start, e.finish)
          << "</title></rect>\n";
     }
     int axisY = top + rows * rowHeight + 14;
@@ -242,10 +255,9 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     llvm::sys::path::append(output, "placement.svg");
     std::string error;
     std::string outputArg = ("-o" + output).str();
-    int rc = llvm::sys::ExecuteAndWait(*dotProgram,
-                                       {*dotProgram, "-Tsvg", outputArg, input},
-                                       std::nullopt, {}, /*SecondsToWait=*/60,
-                                       0, &error);
+    int rc = llvm::sys::ExecuteAndWait(
+        *dotProgram, {*dotProgram, "-Tsvg", outputArg, input}, std::nullopt, {},
+        /*SecondsToWait=*/60, 0, &error);
     if (rc != 0)
       getOperation().emitWarning("Graphviz could not render ")
           << input << ": " << error;

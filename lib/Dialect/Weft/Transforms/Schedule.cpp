@@ -1,4 +1,5 @@
-//===- Schedule.cpp - Partitions become tasks of a static schedule ---------===//
+//===- Schedule.cpp - Partitions become tasks of a static schedule
+//---------===//
 
 #include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
@@ -42,7 +43,8 @@ struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
             model->findDevice(transfer.getTo().getName()),
             getTypeBytes(transfer.getType()));
         transfer->setAttr("start_us", b.getF64FloatAttr(start));
-        transfer->setAttr("finish_us", b.getF64FloatAttr(start + seconds * 1e6));
+        transfer->setAttr("finish_us",
+                          b.getF64FloatAttr(start + seconds * 1e6));
         ready[transfer.getOutput()] = start + seconds * 1e6;
         continue;
       }
@@ -65,7 +67,8 @@ struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
       auto type = builder.getFunctionType(partition.getInputs().getTypes(),
                                           partition.getResultTypes());
       std::string name = "main_part" + std::to_string(index++);
-      auto callee = func::FuncOp::create(builder, partition.getLoc(), name, type);
+      auto callee =
+          func::FuncOp::create(builder, partition.getLoc(), name, type);
       callee.setPrivate();
       callee->setAttr(WeftDialect::getDeviceAttrName(), partition.getDevice());
       callee.getBody().takeBody(partition.getBody());
