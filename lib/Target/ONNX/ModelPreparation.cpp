@@ -317,6 +317,13 @@ bool checkOperators(onnx::ModelProto &model, int64_t opset,
       });
 }
 
+/// Whether operator `opType` has another version at `to` than at `from`.
+bool operatorChanges(const std::string &opType, int64_t from, int64_t to) {
+  const auto *before = onnx::OpSchemaRegistry::Schema(opType, from, "");
+  const auto *after = onnx::OpSchemaRegistry::Schema(opType, to, "");
+  return !before || !after || before->since_version() != after->since_version();
+}
+
 /// The node the version converter most likely failed on: the first one whose
 /// operator changes between the opsets and is named in `message`.
 std::string findNodeToConvert(onnx::ModelProto &model, int64_t opset,
@@ -324,13 +331,8 @@ std::string findNodeToConvert(onnx::ModelProto &model, int64_t opset,
   std::string found;
   walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
     for (const auto &node : graph.node()) {
-      const auto *from =
-          onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
-      const auto *to =
-          onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
-      bool changes =
-          !from || !to || from->since_version() != to->since_version();
-      if (changes && message.contains(node.op_type())) {
+      if (operatorChanges(node.op_type(), opset, targetOpset) &&
+          message.contains(node.op_type())) {
         found = nodeName(node);
         return false;
       }
@@ -347,11 +349,7 @@ bool needsConversion(onnx::ModelProto &model, int64_t opset,
   bool needed = false;
   walkGraphs(*model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
     for (const auto &node : graph.node()) {
-      const auto *from =
-          onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
-      const auto *to =
-          onnx::OpSchemaRegistry::Schema(node.op_type(), targetOpset, "");
-      if (!from || !to || from->since_version() != to->since_version()) {
+      if (operatorChanges(node.op_type(), opset, targetOpset)) {
         needed = true;
         return false;
       }

@@ -31,6 +31,25 @@ std::optional<DeviceModel> getModuleDevices(ModuleOp module) {
   return model;
 }
 
+func::FuncOp getMainFunction(ModuleOp module, StringRef pass) {
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  if (!func)
+    module.emitError(pass) << " needs a func.func @main";
+  return func;
+}
+
+DeviceAttr getDeviceAttr(MLIRContext *context, const DeviceDescription &d) {
+  return DeviceAttr::get(context, d.kind == DeviceKind::CPU ? "cpu" : "cuda",
+                         d.index, d.node);
+}
+
+std::string getReportName(Operation *op) {
+  std::string name = op->getName().stripDialect().str();
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    name = loc.getName().str() + " (" + name + ")";
+  return name;
+}
+
 namespace {
 struct AttachDevicesPass : impl::AttachDevicesPassBase<AttachDevicesPass> {
   using AttachDevicesPassBase::AttachDevicesPassBase;

@@ -24,15 +24,12 @@ struct InsertTransfersPass
     auto model = getModuleDevices(module);
     if (!model)
       return signalPassFailure();
-    func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
-    if (!func) {
-      module.emitError("weft-insert-transfers needs a func.func @main");
+    func::FuncOp func =
+        getMainFunction(getOperation(), "weft-insert-transfers");
+    if (!func)
       return signalPassFailure();
-    }
     const DeviceDescription &first = model->getDevices().front();
-    home = DeviceAttr::get(&getContext(),
-                           first.kind == DeviceKind::CPU ? "cpu" : "cuda",
-                           first.index, first.node);
+    home = getDeviceAttr(&getContext(), first);
 
     func.walk([&](PartitionOp partition) {
       for (OpOperand &operand : partition->getOpOperands())

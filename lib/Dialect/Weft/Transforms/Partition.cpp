@@ -40,11 +40,9 @@ SmallVector<Value> readValues(Operation *op) {
 
 struct PartitionPass : impl::PartitionPassBase<PartitionPass> {
   void runOnOperation() override {
-    func::FuncOp func = getOperation().lookupSymbol<func::FuncOp>("main");
-    if (!func) {
-      getOperation().emitError("weft-partition needs a func.func @main");
+    func::FuncOp func = getMainFunction(getOperation(), "weft-partition");
+    if (!func)
       return signalPassFailure();
-    }
     Block &body = func.getBody().front();
     SmallVector<Operation *> tasks;
     for (Operation &op : body) {

@@ -120,11 +120,6 @@ FunctionTasks buildTasks(func::FuncOp func, const CostModel &costs) {
   return tasks;
 }
 
-DeviceAttr deviceAttr(MLIRContext *context, const DeviceDescription &d) {
-  return DeviceAttr::get(context, d.kind == DeviceKind::CPU ? "cpu" : "cuda",
-                         d.index, d.node);
-}
-
 struct PlacePass : impl::PlacePassBase<PlacePass> {
   using PlacePassBase::PlacePassBase;
 
@@ -133,11 +128,9 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
     auto model = getModuleDevices(module);
     if (!model)
       return signalPassFailure();
-    func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
-    if (!func) {
-      module.emitError("weft-place needs a func.func @main to place");
+    func::FuncOp func = getMainFunction(getOperation(), "weft-place");
+    if (!func)
       return signalPassFailure();
-    }
     CostModel costs(*model);
     FunctionTasks tasks = buildTasks(func, costs);
 
@@ -206,7 +199,7 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
       for (auto [pred, bytes] : tasks.preds[t])
         transfer += model.getTransferTime(placement.device[pred], d, bytes);
       op->setAttr(WeftDialect::getDeviceAttrName(),
-                  deviceAttr(context, devices[d]));
+                  getDeviceAttr(context, devices[d]));
       op->setAttr("weft.start_us", b.getF64FloatAttr(placement.start[t] * 1e6));
       op->setAttr("weft.finish_us",
                   b.getF64FloatAttr(placement.finish[t] * 1e6));
@@ -219,7 +212,7 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
     func.walk([&](Operation *op) {
       if (!isa<ONNXConstantOp, ONNXNoValueOp>(op))
         return;
-      Attribute device = deviceAttr(context, devices[0]);
+      Attribute device = getDeviceAttr(context, devices[0]);
       for (Operation *user : op->getUsers())
         if (auto d = user->getAttr(WeftDialect::getDeviceAttrName())) {
           device = d;

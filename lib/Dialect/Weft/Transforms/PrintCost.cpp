@@ -18,13 +18,6 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-/// The name an op goes by in reports: its node name, else its op name.
-std::string reportName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  return op->getName().getStringRef().str();
-}
-
 struct PrintCostPass : impl::PrintCostPassBase<PrintCostPass> {
   void runOnOperation() override {
     auto model = getModuleDevices(getOperation());
@@ -42,7 +35,7 @@ struct PrintCostPass : impl::PrintCostPassBase<PrintCostPass> {
       OpCost cost = costs.getCost(op);
       if (cost.kind == "constant")
         return;
-      std::string name = reportName(op);
+      std::string name = getReportName(op);
       if (name.size() > 40)
         name = "..." + name.substr(name.size() - 37);
       os << llvm::format(

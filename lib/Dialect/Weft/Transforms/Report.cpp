@@ -45,13 +45,6 @@ std::string colorOf(int device) {
   return kPalette[device % (sizeof(kPalette) / sizeof(kPalette[0]))];
 }
 
-std::string nameOf(Operation *op) {
-  std::string name = op->getName().stripDialect().str();
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
-    name = loc.getName().str() + " (" + name + ")";
-  return name;
-}
-
 std::string escape(StringRef text) {
   std::string out;
   for (char c : text) {
@@ -87,7 +80,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
       if (!device || !start || !finish)
         return;
       index[op] = int(entries.size());
-      entries.push_back({op, nameOf(op), model->findDevice(device.getName()),
+      entries.push_back({op, getReportName(op),
+                         model->findDevice(device.getName()),
                          start.getValueAsDouble(), finish.getValueAsDouble()});
     });
     if (entries.empty()) {

@@ -25,11 +25,9 @@ struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
     auto model = getModuleDevices(module);
     if (!model)
       return signalPassFailure();
-    func::FuncOp main = module.lookupSymbol<func::FuncOp>("main");
-    if (!main) {
-      module.emitError("weft-schedule needs a func.func @main");
+    func::FuncOp main = getMainFunction(getOperation(), "weft-schedule");
+    if (!main)
       return signalPassFailure();
-    }
     SymbolTable symbols(module);
     Builder b(&getContext());
     // Predicted finish of each value, for the transfers' start times.

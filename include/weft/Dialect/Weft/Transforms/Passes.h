@@ -5,6 +5,9 @@
 
 #include "weft/Analysis/DeviceModel.h"
 
+#include "weft/Dialect/Weft/IR/WeftAttrs.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -18,6 +21,17 @@ namespace weft {
 /// The device description attached to `module` by --weft-devices; emits an
 /// error on the module and returns nullopt if there is none or it is bad.
 std::optional<DeviceModel> getModuleDevices(mlir::ModuleOp module);
+
+/// The function the placement passes work on (`@main`); emits an error
+/// naming `pass` and returns null if there is none.
+mlir::func::FuncOp getMainFunction(mlir::ModuleOp module, llvm::StringRef pass);
+
+/// The #weft.device of a described device.
+DeviceAttr getDeviceAttr(mlir::MLIRContext *context,
+                         const DeviceDescription &device);
+
+/// The name an op goes by in reports: its node name and op type.
+std::string getReportName(mlir::Operation *op);
 
 #define GEN_PASS_REGISTRATION
 #include "weft/Dialect/Weft/Transforms/Passes.h.inc"
