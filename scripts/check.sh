@@ -25,6 +25,9 @@ bash scripts/check-downstream.sh "$build" || status=1
 echo "== real models: import, infer shapes, simplify"
 bash scripts/model-report.sh "$build" || status=1
 
+echo "== placement: resnet18 and the encoder on the five-node cluster"
+bash bench/placement/seed-scenario.sh "$build" || status=1
+
 if [ "$status" -eq 0 ]; then
   echo "check: every suite passed"
 else
