@@ -34,3 +34,15 @@ for m in "$root"/build/models/{resnet18,mobilenet_v2,encoder}.mlir; do
   "$build/bin/weft-opt" "$m" --weft-simplify-onnx -o /dev/null
   echo "simplified $(basename "$m") under sanitizers"
 done
+# Placement, partitioning and scheduling on the real models.
+for m in "$root"/build/models/{resnet18,encoder}.simplified.mlir; do
+  [ -f "$m" ] || continue
+  for devices in host-2x seed-5-nodes host-plus-h100; do
+    for strategy in heft chain-dp greedy; do
+      "$build/bin/weft-opt" "$m" --weft-devices="$root/examples/devices/$devices.json" \
+        --weft-place=strategy=$strategy --weft-partition --weft-insert-transfers \
+        --weft-schedule -o /dev/null
+    done
+  done
+  echo "placed $(basename "$m") under sanitizers"
+done

@@ -6,31 +6,36 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 data=/usr/share/libonnx-testdata/data
 status=0
+passed=0
+failed=0
+# Runs one suite and counts it.
+suite() {
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+}
 
 echo "== lit and FileCheck tests"
-cmake --build "$build" --target check-weft-lit -j2 || status=1
+suite cmake --build "$build" --target check-weft-lit -j2
 
 echo "== unit tests (gtest)"
-"$build/bin/weft-unittests" --gtest_brief=1 || status=1
+suite "$build/bin/weft-unittests" --gtest_brief=1
 
 echo "== ONNX backend test data: import, verify, export, re-import"
-"$build/bin/weft-onnx-import-suite" \
-  --expect test/conformance/import-expected-failures.txt \
-  "$data/node" "$data/pytorch-converted" "$data/pytorch-operator" \
-  "$data/simple" | grep -v '^XFAIL' || status=1
+import_suite() {
+  "$build/bin/weft-onnx-import-suite" \
+    --expect test/conformance/import-expected-failures.txt \
+    "$data/node" "$data/pytorch-converted" "$data/pytorch-operator" \
+    "$data/simple" | grep -v '^XFAIL'
+}
+suite import_suite
 
 echo "== installed package: a downstream CMake project builds against it"
-bash scripts/check-downstream.sh "$build" || status=1
+suite bash scripts/check-downstream.sh "$build"
 
 echo "== real models: import, infer shapes, simplify"
-bash scripts/model-report.sh "$build" || status=1
+suite bash scripts/model-report.sh "$build"
 
 echo "== placement: resnet18 and the encoder on the five-node cluster"
-bash bench/placement/seed-scenario.sh "$build" || status=1
+suite bash bench/placement/seed-scenario.sh "$build"
 
-if [ "$status" -eq 0 ]; then
-  echo "check: every suite passed"
-else
-  echo "check: FAILED (see above)"
-fi
+echo "check: $passed passed, $failed failed"
 exit "$status"
