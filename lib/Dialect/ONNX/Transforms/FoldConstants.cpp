@@ -65,6 +65,13 @@ std::optional<Tensor> readConstant(Value value) {
   return t;
 }
 
+int64_t countElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
 SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
@@ -129,9 +136,7 @@ elementwise(std::function<double(double, double)> onFloat,
       return std::nullopt;
     Tensor out;
     out.shape.assign(outShape.begin(), outShape.end());
-    int64_t n = 1;
-    for (int64_t d : outShape)
-      n *= d;
+    int64_t n = countElements(outShape);
     bool isFloat = in[0].isFloat;
     out.isFloat = isFloat && !resultIsBool;
     for (int64_t k = 0; k < n; ++k) {
@@ -162,9 +167,7 @@ std::optional<Tensor> evalWhere(Operation *, ArrayRef<Tensor> in,
   Tensor out;
   out.shape.assign(outShape.begin(), outShape.end());
   out.isFloat = in[1].isFloat;
-  int64_t n = 1;
-  for (int64_t d : outShape)
-    n *= d;
+  int64_t n = countElements(outShape);
   for (int64_t k = 0; k < n; ++k) {
     bool c = in[0].i[broadcastIndex(outShape, k, in[0].shape)] != 0;
     const Tensor &src = c ? in[1] : in[2];
@@ -295,9 +298,7 @@ std::optional<Tensor> evalSlice(Operation *, ArrayRef<Tensor> in,
     return std::nullopt;
   SmallVector<int64_t> inStrides = stridesOf(data.shape);
   SmallVector<int64_t> outStrides = stridesOf(outShape);
-  int64_t total = 1;
-  for (int64_t d : outShape)
-    total *= d;
+  int64_t total = countElements(outShape);
   Tensor out;
   out.isFloat = data.isFloat;
   out.shape.assign(outShape.begin(), outShape.end());
@@ -371,9 +372,7 @@ std::optional<Tensor> evalConstantOfShape(Operation *op, ArrayRef<Tensor> in,
     return std::nullopt;
   Tensor out;
   out.shape.assign(outShape.begin(), outShape.end());
-  int64_t n = 1;
-  for (int64_t d : outShape)
-    n *= d;
+  int64_t n = countElements(outShape);
   Tensor fill;
   fill.isFloat = true;
   fill.f = {0.0};
