@@ -18,6 +18,7 @@ suite cmake --build "$build" --target check-weft-lit -j2
 
 echo "== unit tests (gtest)"
 suite "$build/bin/weft-unittests" --gtest_brief=1
+suite "$build/bin/weft-runtime-unittests" --gtest_brief=1
 
 echo "== ONNX backend test data: import, verify, export, re-import"
 import_suite() {
