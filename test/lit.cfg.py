@@ -16,6 +16,11 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%weft_lib", config.weft_lib_dir))
 config.substitutions.append(("%onnx_testdata", "/usr/share/libonnx-testdata/data"))
+# mlir-runner's support libraries (printMemref*), from Debian's libmlir-22-dev.
+config.substitutions.append(("%mlir_runner_utils",
+                             "/usr/lib/llvm-22/lib/libmlir_runner_utils.so"))
+config.substitutions.append(("%mlir_c_runner_utils",
+                             "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -25,6 +30,7 @@ llvm_config.add_tool_substitutions(
     ["weft-opt", "weft-translate", "weft-onnx-import-suite", "weft-profile"],
     tool_dirs)
 # Debian's stock mlir-opt (mlir-22-tools), for the plugin tests.
-llvm_config.add_tool_substitutions(["mlir-opt"], [config.llvm_tools_dir])
+llvm_config.add_tool_substitutions(["mlir-opt", "mlir-runner"],
+                                   [config.llvm_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)

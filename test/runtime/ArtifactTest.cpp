@@ -71,7 +71,8 @@ TEST(ArtifactTest, RefusesEveryTruncation) {
     EXPECT_FALSE(messageOf(bytes.substr(0, length)).empty()) << length;
   EXPECT_NE(messageOf(bytes.substr(0, bytes.size() - 1)).find("truncated"),
             std::string::npos);
-  EXPECT_NE(messageOf(bytes + "x").find("bytes after its end"), std::string::npos);
+  EXPECT_NE(messageOf(bytes + "x").find("bytes after its end"),
+            std::string::npos);
 }
 
 TEST(ArtifactTest, RefusesEveryFlippedByteOutsidePadding) {
@@ -97,13 +98,16 @@ TEST(ArtifactTest, RefusesEveryFlippedByteOutsidePadding) {
 
 TEST(ArtifactTest, NamesWhatIsWrong) {
   std::string bytes = sampleArtifact();
-  EXPECT_EQ(messageOf("PNG..........."), "model.weft: not a Weft artifact (wrong magic bytes)");
-  EXPECT_EQ(messageOf(""), "model.weft: not a Weft artifact (wrong magic bytes)");
+  EXPECT_EQ(messageOf("PNG..........."),
+            "model.weft: not a Weft artifact (wrong magic bytes)");
+  EXPECT_EQ(messageOf(""),
+            "model.weft: not a Weft artifact (wrong magic bytes)");
 
   std::string newer = bytes;
   newer[format::header::kVersion] = 2;
-  EXPECT_NE(messageOf(newer).find("format version 2 is newer than this runtime"),
-            std::string::npos);
+  EXPECT_NE(
+      messageOf(newer).find("format version 2 is newer than this runtime"),
+      std::string::npos);
 
   std::string corruptWeights = bytes;
   corruptWeights[corruptWeights.size() - 1] ^= 1;
@@ -127,7 +131,8 @@ TEST(ArtifactTest, RefusesOffsetsOutsideTheFileEvenWithAValidChecksum) {
   };
   patch64(format::kHeaderSize + format::entry::kOffset, uint64_t(1) << 62);
   patch32(format::header::kChecksum, 0);
-  std::string header = bytes.substr(0, format::kHeaderSize + format::kSectionEntrySize);
+  std::string header =
+      bytes.substr(0, format::kHeaderSize + format::kSectionEntrySize);
   patch32(format::header::kChecksum, crc32c(header.data(), header.size()));
   EXPECT_NE(messageOf(bytes).find("lies outside the file"), std::string::npos);
 }

@@ -2,6 +2,7 @@
 //----------===//
 
 #include "weft/Analysis/CostModel.h"
+#include "weft/Conversion/Passes.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
@@ -9,6 +10,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -37,8 +39,10 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   weft::registerONNXPasses();
   weft::registerWeftPlacementPasses();
+  weft::registerWeftConversionPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
   registry.insert<weft::ONNXDialect, weft::WeftDialect>();
   weft::registerONNXCostModels(registry);
   return mlir::asMainReturnCode(

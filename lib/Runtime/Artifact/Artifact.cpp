@@ -1,7 +1,8 @@
-//===- Artifact.cpp - Reading and verifying .weft artifacts ----------------===//
+//===- Artifact.cpp - Reading and verifying .weft artifacts
+//----------------===//
 
-#include "Endian.h"
 #include "weft/Runtime/Artifact/Artifact.h"
+#include "Endian.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -48,12 +49,13 @@ StatusOr<std::unique_ptr<Artifact>> Artifact::open(const std::string &path) {
   std::unique_ptr<Artifact> artifact(new Artifact());
   artifact->size = uint64_t(info.st_size);
   if (artifact->size > 0) {
-    void *mapped = mmap(nullptr, size_t(artifact->size), PROT_READ, MAP_PRIVATE,
-                        fd, 0);
+    void *mapped =
+        mmap(nullptr, size_t(artifact->size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (mapped == MAP_FAILED) {
       ::close(fd);
       return Status(StatusCode::InvalidArgument,
-                    path + ": cannot map the artifact: " + std::strerror(errno));
+                    path +
+                        ": cannot map the artifact: " + std::strerror(errno));
     }
     artifact->mapping = mapped;
     artifact->data = static_cast<const uint8_t *>(mapped);
@@ -79,16 +81,19 @@ Artifact::fromBytes(std::string_view bytes, const std::string &source) {
 
 Status Artifact::verify(const std::string &source) {
   if (size < kHeaderSize || std::memcmp(data, kMagic, sizeof(kMagic)) != 0) {
-    if (size >= sizeof(kMagic) && std::memcmp(data, kMagic, sizeof(kMagic)) == 0)
-      return corrupt(source, "the artifact is truncated: " + std::to_string(size) +
-                                 " bytes, shorter than its header");
+    if (size >= sizeof(kMagic) &&
+        std::memcmp(data, kMagic, sizeof(kMagic)) == 0)
+      return corrupt(source,
+                     "the artifact is truncated: " + std::to_string(size) +
+                         " bytes, shorter than its header");
     return Status(StatusCode::InvalidArgument,
                   source + ": not a Weft artifact (wrong magic bytes)");
   }
   version = getLE32(data + header::kVersion);
   if (version > kFormatVersion)
     return Status(StatusCode::Unsupported,
-                  source + ": artifact format version " + std::to_string(version) +
+                  source + ": artifact format version " +
+                      std::to_string(version) +
                       " is newer than this runtime reads (" +
                       std::to_string(kFormatVersion) +
                       "); use the Weft that compiled it or recompile");
@@ -96,13 +101,12 @@ Status Artifact::verify(const std::string &source) {
     return corrupt(source, "artifact format version 0 is not valid");
   uint64_t declared = getLE64(data + header::kFileSize);
   if (declared != size)
-    return corrupt(source, declared > size
-                               ? "the artifact is truncated: " +
-                                     std::to_string(size) + " of " +
-                                     std::to_string(declared) + " bytes"
-                               : "the artifact has " +
-                                     std::to_string(size - declared) +
-                                     " bytes after its end");
+    return corrupt(source,
+                   declared > size
+                       ? "the artifact is truncated: " + std::to_string(size) +
+                             " of " + std::to_string(declared) + " bytes"
+                       : "the artifact has " + std::to_string(size - declared) +
+                             " bytes after its end");
   uint32_t count = getLE32(data + header::kSectionCount);
   if (count > kMaxSections)
     return corrupt(source, "the header claims " + std::to_string(count) +

@@ -1,4 +1,5 @@
-//===- ArtifactWriter.cpp - Writing .weft artifacts ------------------------===//
+//===- ArtifactWriter.cpp - Writing .weft artifacts
+//------------------------===//
 
 #include "Endian.h"
 #include "weft/Runtime/Artifact/Artifact.h"

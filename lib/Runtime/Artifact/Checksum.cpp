@@ -1,4 +1,5 @@
-//===- Checksum.cpp - CRC-32C ----------------------------------------------===//
+//===- Checksum.cpp - CRC-32C
+//----------------------------------------------===//
 
 #include "weft/Runtime/Artifact/Artifact.h"
 
@@ -22,7 +23,8 @@ Tables makeTables() {
   }
   for (uint32_t b = 0; b < 256; ++b)
     for (int k = 1; k < 8; ++k)
-      tables[k][b] = (tables[k - 1][b] >> 8) ^ tables[0][tables[k - 1][b] & 0xff];
+      tables[k][b] =
+          (tables[k - 1][b] >> 8) ^ tables[0][tables[k - 1][b] & 0xff];
   return tables;
 }
 

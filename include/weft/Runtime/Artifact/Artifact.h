@@ -63,8 +63,8 @@ public:
   static StatusOr<std::unique_ptr<Artifact>> open(const std::string &path);
   /// Verifies an artifact held in memory (`source` names it in errors); the
   /// bytes are copied into page-aligned memory, as a mapped file would be.
-  static StatusOr<std::unique_ptr<Artifact>> fromBytes(std::string_view bytes,
-                                                       const std::string &source);
+  static StatusOr<std::unique_ptr<Artifact>>
+  fromBytes(std::string_view bytes, const std::string &source);
   ~Artifact();
   Artifact(const Artifact &) = delete;
   Artifact &operator=(const Artifact &) = delete;

@@ -24,7 +24,8 @@
 namespace weft::runtime::format {
 
 /// Starts every artifact; the 0x89 and CR LF bytes catch text-mode copies.
-constexpr unsigned char kMagic[8] = {0x89, 'W', 'E', 'F', 'T', '\r', '\n', 0x1a};
+constexpr unsigned char kMagic[8] = {0x89, 'W',  'E',  'F',
+                                     'T',  '\r', '\n', 0x1a};
 /// The format this runtime writes and the newest it reads.
 constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kHeaderSize = 64;
@@ -50,11 +51,11 @@ enum SectionFlags : uint32_t {
 
 /// Field offsets within the header.
 namespace header {
-constexpr size_t kMagic = 0;          // 8 bytes
-constexpr size_t kVersion = 8;        // u32
-constexpr size_t kSectionCount = 12;  // u32
-constexpr size_t kFileSize = 16;      // u64
-constexpr size_t kChecksum = 24;      // u32, over header (this field zero) + table
+constexpr size_t kMagic = 0;         // 8 bytes
+constexpr size_t kVersion = 8;       // u32
+constexpr size_t kSectionCount = 12; // u32
+constexpr size_t kFileSize = 16;     // u64
+constexpr size_t kChecksum = 24; // u32, over header (this field zero) + table
 } // namespace header
 
 /// Field offsets within a section table entry.

@@ -1,0 +1,25 @@
+//===- ONNXToLinalg.h - onnx ops to linalg on tensors -----------*- C++ -*-===//
+//
+// The patterns that lower onnx ops to linalg, tensor, arith and math, split
+// by op family; other compilers reuse them through the populate functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
+#define WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace weft {
+
+/// Every onnx-to-linalg pattern.
+void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
+
+/// By family (each in its own file).
+void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace weft
+
+#endif // WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H

@@ -1,0 +1,24 @@
+//===- Passes.td - Conversions -----------------------------------*- tablegen -*-===//
+
+#ifndef WEFT_CONVERSION_PASSES_TD
+#define WEFT_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Lower onnx ops to linalg, tensor, arith and math";
+  let description = [{
+    Rewrites the onnx ops the CPU code generator supports into upstream
+    dialects on tensors (elementwise work as linalg.generic with numpy
+    broadcasting, MatMul and Gemm as linalg contractions, constants as
+    arith.constant, reshapes and transposes as tensor and linalg ops). An op
+    with no lowering is an error naming the node:
+    `unsupported op X (opset N) on device cpu`.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+  ];
+}
+
+#endif // WEFT_CONVERSION_PASSES_TD

@@ -1,0 +1,49 @@
+//===- ConvertONNXToLinalg.cpp - The convert-onnx-to-linalg pass -----------===//
+
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+#include "weft/Conversion/Passes.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace weft {
+#define GEN_PASS_DEF_CONVERTONNXTOLINALGPASS
+#include "weft/Conversion/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+
+void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
+  populateONNXElementwiseToLinalgPatterns(patterns);
+  populateONNXMatMulToLinalgPatterns(patterns);
+  populateONNXDataToLinalgPatterns(patterns);
+}
+
+namespace {
+struct ConvertONNXToLinalgPass
+    : impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateONNXToLinalgConversionPatterns(patterns);
+    // Types do not change (tensors stay tensors), so a greedy rewrite is
+    // enough; what is left of the onnx dialect has no lowering.
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    bool unsupported = false;
+    getOperation().walk([&](Operation *op) {
+      if (!isa<ONNXDialect>(op->getDialect()))
+        return;
+      unsupported = true;
+      op->emitError("unsupported op ")
+          << op->getName().stripDialect() << " (opset "
+          << ONNXDialect::getOpsetVersion() << ") on device cpu";
+    });
+    if (unsupported)
+      signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace weft

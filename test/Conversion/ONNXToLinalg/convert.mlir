@@ -1,0 +1,65 @@
+// RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg %s | FileCheck %s
+
+// Broadcasting reads the smaller operand through a map that drops or pins
+// its dims.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func @broadcast
+func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %c: tensor<2x1xf32>) -> tensor<2x3xf32> {
+  // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]]
+  // CHECK: arith.addf
+  %0 = onnx.Add(%a, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[COL]], #[[ID]]]
+  // CHECK: arith.mulf
+  %1 = onnx.Mul(%0, %c) : (tensor<2x3xf32>, tensor<2x1xf32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+
+// -----
+
+// Dynamic dims take their size from the operand that has them.
+// CHECK-LABEL: func @dynamic
+func.func @dynamic(%a: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  // CHECK: %[[C0:.*]] = arith.constant 0 : index
+  // CHECK: %[[N:.*]] = tensor.dim %{{.*}}, %[[C0]]
+  // CHECK: tensor.empty(%[[N]]) : tensor<?x8xf32>
+  // CHECK: math.tanh
+  %0 = onnx.Tanh(%a) : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// A batched MatMul with a 2-D right operand broadcasts it over the batch.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func @batched_matmul
+func.func @batched_matmul(%x: tensor<4x128x256xf32>, %w: tensor<256x64xf32>) -> tensor<4x128x64xf32> {
+  // CHECK: linalg.fill
+  // CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+  %0 = onnx.MatMul(%x, %w) : (tensor<4x128x256xf32>, tensor<256x64xf32>) -> tensor<4x128x64xf32>
+  return %0 : tensor<4x128x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @data
+func.func @data(%x: tensor<2x3x4xf32>) -> tensor<4x6xf32> {
+  // CHECK: arith.constant dense<[6, 4]> : tensor<2xindex>
+  // CHECK: tensor.reshape
+  // CHECK: linalg.transpose ins(%{{.*}} : tensor<6x4xf32>) outs(%{{.*}} : tensor<4x6xf32>) permutation = [1, 0]
+  %s = onnx.Constant() {value = dense<[6, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %r = onnx.Reshape(%x, %s) : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<6x4xf32>
+  %t = onnx.Transpose(%r) {perm = array<i64: 1, 0>} : (tensor<6x4xf32>) -> tensor<4x6xf32>
+  return %t : tensor<4x6xf32>
+}
+
+// -----
+
+func.func @unsupported(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{unsupported op Softmax (opset 17) on device cpu}}
+  %0 = onnx.Softmax(%x) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
