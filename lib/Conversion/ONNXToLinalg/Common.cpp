@@ -1,4 +1,5 @@
-//===- Common.cpp - Helpers shared by the onnx-to-linalg patterns ----------===//
+//===- Common.cpp - Helpers shared by the onnx-to-linalg patterns
+//----------===//
 
 #include "Common.h"
 
@@ -37,7 +38,8 @@ AffineMap getBroadcastMap(RankedTensorType input, RankedTensorType result,
   int64_t rank = result.getRank(), offset = rank - input.getRank();
   SmallVector<AffineExpr> exprs;
   for (int64_t d = 0; d < input.getRank(); ++d) {
-    bool broadcast = input.getDimSize(d) == 1 && result.getDimSize(d + offset) != 1;
+    bool broadcast =
+        input.getDimSize(d) == 1 && result.getDimSize(d + offset) != 1;
     exprs.push_back(broadcast ? getAffineConstantExpr(0, context)
                               : getAffineDimExpr(d + offset, context));
   }

@@ -1,4 +1,5 @@
-//===- ConvertONNXToLinalg.cpp - The convert-onnx-to-linalg pass -----------===//
+//===- ConvertONNXToLinalg.cpp - The convert-onnx-to-linalg pass
+//-----------===//
 
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Conversion/Passes.h"
@@ -19,6 +20,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXElementwiseToLinalgPatterns(patterns);
   populateONNXMatMulToLinalgPatterns(patterns);
   populateONNXDataToLinalgPatterns(patterns);
+  populateONNXSoftmaxToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -1,4 +1,5 @@
-//===- Data.cpp - Constants, reshapes and transposes -----------------------===//
+//===- Data.cpp - Constants, reshapes and transposes
+//-----------------------===//
 
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
@@ -53,8 +54,8 @@ struct StaticReshape : RewritePattern {
     if (!resultType || !inputType || !resultType.hasStaticShape() ||
         !inputType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "shapes are not static");
-    auto shapeType = RankedTensorType::get({resultType.getRank()},
-                                           rewriter.getIndexType());
+    auto shapeType =
+        RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType());
     SmallVector<APInt> dims;
     for (int64_t d : resultType.getShape())
       dims.push_back(APInt(64, d));
@@ -80,9 +81,9 @@ struct TransposeToLinalg : OpRewritePattern<ONNXTransposeOp> {
     else
       for (int64_t d = inputType.getRank() - 1; d >= 0; --d)
         perm.push_back(d);
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
-                                         resultType.getShape(),
-                                         resultType.getElementType());
+    Value init =
+        tensor::EmptyOp::create(rewriter, op.getLoc(), resultType.getShape(),
+                                resultType.getElementType());
     rewriter.replaceOpWithNewOp<linalg::TransposeOp>(op, op.getData(), init,
                                                      perm);
     return success();

@@ -1,4 +1,5 @@
-//===- Elementwise.cpp - Elementwise onnx ops to linalg.generic ------------===//
+//===- Elementwise.cpp - Elementwise onnx ops to linalg.generic
+//------------===//
 //
 // Unary, binary (numpy broadcasting) and selection ops become one
 // linalg.generic each, with the scalar computation in its body.
@@ -28,12 +29,12 @@ using ScalarBuilder =
 Value constantLike(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, int64_t(value)));
+  return arith::ConstantOp::create(b, loc,
+                                   b.getIntegerAttr(type, int64_t(value)));
 }
 
 /// A scalar op for floats and, where given, for integers.
-template <typename FloatOp, typename IntOp = void>
-ScalarBuilder arithmetic() {
+template <typename FloatOp, typename IntOp = void> ScalarBuilder arithmetic() {
   return [](OpBuilder &b, Location loc, ValueRange args, Type) -> Value {
     if (isa<FloatType>(args[0].getType()))
       return FloatOp::create(b, loc, args[0], args[1]);
@@ -72,10 +73,14 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
     m["onnx.Pow"] = arithmetic<math::PowFOp>();
     m["onnx.Max"] = arithmetic<arith::MaximumFOp, arith::MaxSIOp>();
     m["onnx.Min"] = arithmetic<arith::MinimumFOp, arith::MinSIOp>();
-    m["onnx.Equal"] = comparison(arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
-    m["onnx.Less"] = comparison(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
-    m["onnx.Greater"] = comparison(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
-    m["onnx.And"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Equal"] =
+        comparison(arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
+    m["onnx.Less"] =
+        comparison(arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+    m["onnx.Greater"] =
+        comparison(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+    m["onnx.And"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type) -> Value {
       return arith::AndIOp::create(b, loc, a[0], a[1]);
     };
     m["onnx.Or"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
@@ -90,38 +95,46 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
     m["onnx.Ceil"] = floatUnary<math::CeilOp>();
     m["onnx.Sin"] = floatUnary<math::SinOp>();
     m["onnx.Cos"] = floatUnary<math::CosOp>();
-    m["onnx.Abs"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Abs"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type) -> Value {
       if (isa<FloatType>(a[0].getType()))
         return math::AbsFOp::create(b, loc, a[0]);
       return math::AbsIOp::create(b, loc, a[0]);
     };
-    m["onnx.Neg"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Neg"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type) -> Value {
       if (isa<FloatType>(a[0].getType()))
         return arith::NegFOp::create(b, loc, a[0]);
       return arith::SubIOp::create(
           b, loc, constantLike(b, loc, a[0].getType(), 0), a[0]);
     };
-    m["onnx.Relu"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Relu"] = [](OpBuilder &b, Location loc, ValueRange a,
+                        Type) -> Value {
       if (!isa<FloatType>(a[0].getType()))
         return nullptr;
-      return arith::MaximumFOp::create(
-          b, loc, a[0], constantLike(b, loc, a[0].getType(), 0));
+      return arith::MaximumFOp::create(b, loc, a[0],
+                                       constantLike(b, loc, a[0].getType(), 0));
     };
-    m["onnx.Sigmoid"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Sigmoid"] = [](OpBuilder &b, Location loc, ValueRange a,
+                           Type) -> Value {
       Type t = a[0].getType();
       if (!isa<FloatType>(t))
         return nullptr;
       Value one = constantLike(b, loc, t, 1);
-      Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
-      return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+      Value e =
+          math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, a[0]));
+      return arith::DivFOp::create(b, loc, one,
+                                   arith::AddFOp::create(b, loc, one, e));
     };
-    m["onnx.Reciprocal"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Reciprocal"] = [](OpBuilder &b, Location loc, ValueRange a,
+                              Type) -> Value {
       Type t = a[0].getType();
       if (!isa<FloatType>(t))
         return nullptr;
       return arith::DivFOp::create(b, loc, constantLike(b, loc, t, 1), a[0]);
     };
-    m["onnx.Where"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Where"] = [](OpBuilder &b, Location loc, ValueRange a,
+                         Type) -> Value {
       return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
     };
     return m;
@@ -163,10 +176,9 @@ struct ElementwiseToGeneric : RewritePattern {
     bool supported = true;
     auto generic = linalg::GenericOp::create(
         rewriter, op->getLoc(), TypeRange{resultType}, inputs, ValueRange{init},
-        maps, iterators,
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value result = it->second(b, loc, args.drop_back(),
-                                    resultType.getElementType());
+        maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value result =
+              it->second(b, loc, args.drop_back(), resultType.getElementType());
           if (!result || result.getType() != resultType.getElementType()) {
             supported = false;
             result = args.back();

@@ -1,4 +1,5 @@
-//===- MatMul.cpp - MatMul and Gemm to linalg contractions -----------------===//
+//===- MatMul.cpp - MatMul and Gemm to linalg contractions
+//-----------------===//
 //
 // MatMul (batch dims broadcast as numpy does) and Gemm (transposes, alpha,
 // beta, a broadcast bias) become a linalg.generic contraction into a
@@ -23,9 +24,11 @@ namespace {
 Value multiplyAdd(OpBuilder &b, Location loc, Value a, Value x, Value acc) {
   Type t = acc.getType();
   if (isa<FloatType>(t))
-    return arith::AddFOp::create(b, loc, acc, arith::MulFOp::create(b, loc, a, x));
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, a, x));
   if (t.isSignlessInteger())
-    return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, a, x));
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, a, x));
   return nullptr;
 }
 
@@ -35,7 +38,8 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
   Value empty = makeEmptyTensor(b, loc, type, sources);
   if (!empty)
     return nullptr;
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
 }
 
@@ -48,14 +52,14 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
     return nullptr;
   int64_t rank = resultType.getRank();
   MLIRContext *context = b.getContext();
-  AffineMap cMap = AffineMap::get(rank + 1, 0,
-                                  llvm::to_vector(llvm::map_range(
-                                      llvm::seq<int64_t>(0, rank),
-                                      [&](int64_t d) {
-                                        return getAffineDimExpr(d, context);
-                                      })),
-                                  context);
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  AffineMap cMap = AffineMap::get(
+      rank + 1, 0,
+      llvm::to_vector(llvm::map_range(
+          llvm::seq<int64_t>(0, rank),
+          [&](int64_t d) { return getAffineDimExpr(d, context); })),
+      context);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   bool supported = true;
   auto generic = linalg::GenericOp::create(
@@ -108,9 +112,9 @@ struct MatMulToContraction : OpRewritePattern<ONNXMatMulOp> {
       }
       return AffineMap::get(rank + 1, 0, exprs, context);
     };
-    Value result = contract(rewriter, op.getLoc(), op.getA(), op.getB(),
-                            resultType, operandMap(aType, true),
-                            operandMap(bType, false));
+    Value result =
+        contract(rewriter, op.getLoc(), op.getA(), op.getB(), resultType,
+                 operandMap(aType, true), operandMap(bType, false));
     if (!result)
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     rewriter.replaceOp(op, result);
@@ -129,17 +133,19 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
     MLIRContext *context = getContext();
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
     // Loops: m = 0, n = 1, k = 2.
-    AffineMap aMap = AffineMap::get(3, 0,
-                                    op.getTransA() ? ArrayRef<AffineExpr>{d(2), d(0)}
-                                                   : ArrayRef<AffineExpr>{d(0), d(2)},
-                                    context);
-    AffineMap bMap = AffineMap::get(3, 0,
-                                    op.getTransB() ? ArrayRef<AffineExpr>{d(1), d(2)}
-                                                   : ArrayRef<AffineExpr>{d(2), d(1)},
-                                    context);
+    AffineMap aMap =
+        AffineMap::get(3, 0,
+                       op.getTransA() ? ArrayRef<AffineExpr>{d(2), d(0)}
+                                      : ArrayRef<AffineExpr>{d(0), d(2)},
+                       context);
+    AffineMap bMap =
+        AffineMap::get(3, 0,
+                       op.getTransB() ? ArrayRef<AffineExpr>{d(1), d(2)}
+                                      : ArrayRef<AffineExpr>{d(2), d(1)},
+                       context);
     Location loc = op.getLoc();
-    Value product = contract(rewriter, loc, op.getA(), op.getB(), resultType,
-                             aMap, bMap);
+    Value product =
+        contract(rewriter, loc, op.getA(), op.getB(), resultType, aMap, bMap);
     if (!product)
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     double alpha = op.getAlpha().convertToDouble();
@@ -177,7 +183,8 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
             if (beta != 1)
               c = arith::MulFOp::create(
                   b, nloc, c,
-                  arith::ConstantOp::create(b, nloc, b.getFloatAttr(elt, beta)));
+                  arith::ConstantOp::create(b, nloc,
+                                            b.getFloatAttr(elt, beta)));
             y = arith::AddFOp::create(b, nloc, y, c);
           }
           linalg::YieldOp::create(b, nloc, y);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace weft::runtime {
@@ -55,6 +56,12 @@ Status ArtifactWriter::writeFile(const std::string &path) const {
   std::string bytes = serialize();
   std::string temporary = path + ".tmp-XXXXXX";
   int fd = mkstemp(temporary.data());
+  if (fd >= 0) {
+    // mkstemp makes the file private; an artifact gets the usual mode.
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   if (fd < 0)
     return Status(StatusCode::InvalidArgument,
                   "cannot create a temporary file next to '" + path +

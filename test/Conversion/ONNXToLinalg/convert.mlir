@@ -58,8 +58,8 @@ func.func @data(%x: tensor<2x3x4xf32>) -> tensor<4x6xf32> {
 
 // -----
 
-func.func @unsupported(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{unsupported op Softmax (opset 17) on device cpu}}
-  %0 = onnx.Softmax(%x) : (tensor<2x4xf32>) -> tensor<2x4xf32>
-  return %0 : tensor<2x4xf32>
+func.func @unsupported(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{unsupported op LRN (opset 17) on device cpu}}
+  %0 = onnx.LRN(%x) {size = 3 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
 }

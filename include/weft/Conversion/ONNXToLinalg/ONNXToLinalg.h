@@ -19,6 +19,7 @@ void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace weft
 

@@ -1,0 +1,92 @@
+//===- Session.h - Running a compiled model ---------------------*- C++ -*-===//
+//
+// A Session loads a verified artifact, loads its host code, and runs the
+// model: inputs are checked against the manifest (name, element type,
+// shape) before anything runs, outputs are allocated by the session.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_RUNTIME_SESSION_SESSION_H
+#define WEFT_RUNTIME_SESSION_SESSION_H
+
+#include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Runtime/Base/Status.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft::runtime {
+
+/// Element types that cross the runtime's interface.
+enum class DType { F32, F64, F16, I64, I32, I16, I8, U8, Bool };
+
+/// "f32", "i64", "bool", ...
+const char *getDTypeName(DType type);
+/// Bytes per element.
+size_t getDTypeSize(DType type);
+/// Parses a name; false if unknown.
+bool parseDType(const std::string &name, DType &type);
+
+/// The name, element type and shape of a graph input or output.
+struct TensorSpec {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  int64_t getElementCount() const;
+  /// "[1,3,224,224] f32"
+  std::string describe() const;
+};
+
+/// A tensor the caller and the session exchange: 64-byte aligned storage.
+class Tensor {
+public:
+  Tensor() = default;
+  Tensor(DType dtype, std::vector<int64_t> shape);
+  DType getDType() const { return dtype; }
+  const std::vector<int64_t> &getShape() const { return shape; }
+  int64_t getElementCount() const;
+  size_t getByteSize() const { return getElementCount() * getDTypeSize(dtype); }
+  void *data() { return storage.get(); }
+  const void *data() const { return storage.get(); }
+  template <typename T> T *as() { return static_cast<T *>(data()); }
+  template <typename T> const T *as() const { return static_cast<const T *>(data()); }
+
+private:
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::shared_ptr<uint8_t> storage;
+};
+
+/// A loaded model.
+class Session {
+public:
+  /// Opens, verifies and loads the artifact at `path`.
+  static StatusOr<std::unique_ptr<Session>> create(const std::string &path);
+  ~Session();
+
+  const std::vector<TensorSpec> &getInputs() const { return inputs; }
+  const std::vector<TensorSpec> &getOutputs() const { return outputs; }
+
+  /// Runs the model on `feeds` (one per input, by name); fills `results`
+  /// with the outputs in manifest order.
+  Status run(const std::map<std::string, Tensor> &feeds,
+             std::vector<Tensor> &results) const;
+
+private:
+  Session() = default;
+  Status loadManifest(std::string_view text, const std::string &source);
+  Status loadHostCode(const Artifact::Section &code, const std::string &source);
+
+  std::unique_ptr<Artifact> artifact;
+  std::vector<TensorSpec> inputs, outputs;
+  std::string entryName;
+  void *library = nullptr;
+  void (*entry)(void **) = nullptr;
+};
+
+} // namespace weft::runtime
+
+#endif // WEFT_RUNTIME_SESSION_SESSION_H

@@ -1,0 +1,44 @@
+//===- CPUCodegen.h - onnx dialect to a host shared object ------*- C++ -*-===//
+//
+// The CPU code generator: lowers `@main` from the onnx dialect through linalg
+// and bufferization to the LLVM dialect, translates it to LLVM IR, optimizes
+// and emits an object file for this CPU in process (LLVM's TargetMachine),
+// and links it into a shared object the runtime loads.
+//
+// The compiled entry point is `void weft_main(void **args)`: args holds one
+// pointer per input and then per output, each to a memref descriptor
+// {allocated, aligned, offset, sizes[rank], strides[rank]}; outputs are
+// written into buffers the caller provides.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_TARGET_CPU_CPUCODEGEN_H
+#define WEFT_TARGET_CPU_CPUCODEGEN_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace weft {
+
+/// The name of the compiled entry point.
+constexpr const char *kEntryPointName = "weft_main";
+
+/// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm);
+
+/// Translates an LLVM-dialect module, adds the packed entry point, optimizes
+/// at `optLevel` for this host's CPU and returns the object file's bytes.
+/// `target` receives a description of the CPU compiled for.
+llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module,
+                                            int optLevel, std::string &target,
+                                            std::string &error);
+
+/// Links `object` into a shared object with lld; returns its bytes.
+llvm::FailureOr<std::string> linkSharedObject(llvm::StringRef object,
+                                              std::string &error);
+
+} // namespace weft
+
+#endif // WEFT_TARGET_CPU_CPUCODEGEN_H

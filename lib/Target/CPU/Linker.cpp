@@ -1,0 +1,60 @@
+//===- Linker.cpp - An object file into a shared object --------------------===//
+
+#include "weft/Target/CPU/CPUCodegen.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace weft {
+
+FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
+  // Debian's lld-22 package installs ld.lld-22; a plain ld.lld works too.
+  auto linker = llvm::sys::findProgramByName("ld.lld-22");
+  if (!linker)
+    linker = llvm::sys::findProgramByName("ld.lld");
+  if (!linker) {
+    error = "cannot find the linker ld.lld (install lld-22)";
+    return failure();
+  }
+  llvm::SmallString<128> objectPath, libraryPath;
+  if (llvm::sys::fs::createTemporaryFile("weft-host", "o", objectPath) ||
+      llvm::sys::fs::createTemporaryFile("weft-host", "so", libraryPath)) {
+    error = "cannot create temporary files for linking";
+    return failure();
+  }
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(objectPath);
+    llvm::sys::fs::remove(libraryPath);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(objectPath, ec);
+    if (ec) {
+      error = "cannot write " + objectPath.str().str() + ": " + ec.message();
+      return failure();
+    }
+    out << object;
+  }
+  std::string message;
+  llvm::StringRef args[] = {*linker, "-shared", "--gc-sections", "-o",
+                            libraryPath, objectPath};
+  int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 120, 0,
+                                     &message);
+  if (rc != 0) {
+    error = "linking the host code failed: " + message;
+    return failure();
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(libraryPath);
+  if (!buffer) {
+    error = "cannot read the linked host code";
+    return failure();
+  }
+  return (*buffer)->getBuffer().str();
+}
+
+} // namespace weft

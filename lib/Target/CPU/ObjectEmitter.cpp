@@ -1,0 +1,125 @@
+//===- ObjectEmitter.cpp - LLVM dialect to a host object file --------------===//
+//
+// In process: MLIR's translation to LLVM IR, a packed entry point over the
+// C interface of @main, LLVM's O-level pipeline and TargetMachine for this
+// host's CPU (its name and features, so AVX-512 is used where present).
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Target/CPU/CPUCodegen.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// Adds `void weft_main(void **args)`, which passes args[i] as the i-th
+/// argument of `_mlir_ciface_main`.
+bool addPackedEntryPoint(llvm::Module &module, std::string &error) {
+  llvm::Function *target = module.getFunction("_mlir_ciface_main");
+  if (!target) {
+    error = "the lowered module has no C interface for @main";
+    return false;
+  }
+  llvm::LLVMContext &context = module.getContext();
+  auto *ptrType = llvm::PointerType::get(context, 0);
+  auto *entryType = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                            {ptrType}, false);
+  auto *entry = llvm::Function::Create(entryType, llvm::Function::ExternalLinkage,
+                                       kEntryPointName, module);
+  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", entry));
+  llvm::SmallVector<llvm::Value *> args;
+  for (unsigned i = 0; i < target->arg_size(); ++i) {
+    llvm::Value *slot = builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
+    args.push_back(builder.CreateLoad(ptrType, slot));
+  }
+  builder.CreateCall(target, args);
+  builder.CreateRetVoid();
+  return true;
+}
+
+} // namespace
+
+FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
+                                      std::string &targetDescription,
+                                      std::string &error) {
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "weft");
+  if (!llvmModule) {
+    error = "cannot translate the lowered module to LLVM IR";
+    return failure();
+  }
+  if (!addPackedEntryPoint(*llvmModule, error))
+    return failure();
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple.str(), lookupError);
+  if (!target) {
+    error = "no LLVM target for " + triple.str() + ": " + lookupError;
+    return failure();
+  }
+  std::string cpu = llvm::sys::getHostCPUName().str();
+  std::string features;
+  for (const auto &feature : llvm::sys::getHostCPUFeatures())
+    features += std::string(features.empty() ? "" : ",") +
+                (feature.second ? "+" : "-") + feature.first().str();
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt,
+      optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
+                    : llvm::CodeGenOptLevel::Default));
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(triple);
+  targetDescription = triple.str() + " " + cpu;
+
+  // LLVM's optimization pipeline, then code generation.
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager cgscc;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder passBuilder(machine.get());
+  passBuilder.registerModuleAnalyses(modules);
+  passBuilder.registerCGSCCAnalyses(cgscc);
+  passBuilder.registerFunctionAnalyses(functions);
+  passBuilder.registerLoopAnalyses(loops);
+  passBuilder.crossRegisterProxies(loops, functions, cgscc, modules);
+  llvm::OptimizationLevel level = optLevel >= 3   ? llvm::OptimizationLevel::O3
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                                  : llvm::OptimizationLevel::O0;
+  passBuilder.buildPerModuleDefaultPipeline(level).run(*llvmModule, modules);
+
+  llvm::SmallString<0> object;
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit object files";
+    return failure();
+  }
+  codegen.run(*llvmModule);
+  return std::string(object.begin(), object.end());
+}
+
+} // namespace weft

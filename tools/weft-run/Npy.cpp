@@ -1,0 +1,105 @@
+//===- Npy.cpp - numpy .npy files for weft-run -----------------------------===//
+
+#include "Npy.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace weft::runtime {
+namespace {
+
+const char *descrOf(DType type) {
+  switch (type) {
+  case DType::F32: return "<f4";
+  case DType::F64: return "<f8";
+  case DType::F16: return "<f2";
+  case DType::I64: return "<i8";
+  case DType::I32: return "<i4";
+  case DType::I16: return "<i2";
+  case DType::I8: return "|i1";
+  case DType::U8: return "|u1";
+  case DType::Bool: return "|b1";
+  }
+  return "";
+}
+
+} // namespace
+
+StatusOr<Tensor> readNpy(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status(StatusCode::NotFound, path + ": cannot open");
+  char magic[8];
+  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    return Status(StatusCode::InvalidArgument, path + ": not a .npy file");
+  uint32_t headerLength = 0;
+  unsigned char lengthBytes[4] = {0, 0, 0, 0};
+  int lengthSize = magic[6] == 1 ? 2 : 4;
+  in.read(reinterpret_cast<char *>(lengthBytes), lengthSize);
+  for (int i = 0; i < lengthSize; ++i)
+    headerLength |= uint32_t(lengthBytes[i]) << (8 * i);
+  if (!in || headerLength > 65536)
+    return Status(StatusCode::InvalidArgument, path + ": bad .npy header");
+  std::string header(headerLength, '\0');
+  in.read(header.data(), headerLength);
+  auto field = [&](const std::string &key) {
+    size_t at = header.find("'" + key + "'");
+    return at == std::string::npos ? std::string() : header.substr(at + key.size() + 3);
+  };
+  std::string descr = field("descr"), order = field("fortran_order"),
+              shapeText = field("shape");
+  if (order.rfind("False", 0) != 0 && order.rfind(" False", 0) != 0)
+    return Status(StatusCode::Unsupported, path + ": Fortran order is not supported");
+  DType dtype = DType::F32;
+  bool found = false;
+  for (DType t : {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32,
+                  DType::I16, DType::I8, DType::U8, DType::Bool})
+    if (descr.find(descrOf(t)) != std::string::npos) {
+      dtype = t;
+      found = true;
+      break;
+    }
+  if (!found)
+    return Status(StatusCode::Unsupported,
+                  path + ": unsupported element type " + descr.substr(0, 8));
+  std::vector<int64_t> shape;
+  size_t open = shapeText.find('('), close = shapeText.find(')');
+  if (open == std::string::npos || close == std::string::npos)
+    return Status(StatusCode::InvalidArgument, path + ": bad shape in header");
+  std::istringstream dims(shapeText.substr(open + 1, close - open - 1));
+  std::string dim;
+  while (std::getline(dims, dim, ','))
+    if (dim.find_first_not_of(" ") != std::string::npos)
+      shape.push_back(std::stoll(dim));
+  Tensor tensor(dtype, shape);
+  in.read(static_cast<char *>(tensor.data()), tensor.getByteSize());
+  if (!in)
+    return Status(StatusCode::DataLoss, path + ": the data is shorter than the shape says");
+  return tensor;
+}
+
+Status writeNpy(const std::string &path, const Tensor &tensor) {
+  std::string shape = "(";
+  for (int64_t d : tensor.getShape())
+    shape += std::to_string(d) + ",";
+  if (tensor.getShape().size() > 1)
+    shape.pop_back();
+  shape += ")";
+  std::string header = std::string("{'descr': '") + descrOf(tensor.getDType()) +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
+  size_t total = 10 + header.size() + 1;
+  header += std::string((64 - total % 64) % 64, ' ') + "\n";
+  std::ofstream out(path, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  uint16_t length = uint16_t(header.size());
+  char lengthBytes[2] = {char(length & 0xff), char(length >> 8)};
+  out.write(lengthBytes, 2);
+  out << header;
+  out.write(static_cast<const char *>(tensor.data()), tensor.getByteSize());
+  if (!out)
+    return Status(StatusCode::InvalidArgument, path + ": cannot write");
+  return Status::ok();
+}
+
+} // namespace weft::runtime

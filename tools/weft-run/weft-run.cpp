@@ -1,0 +1,146 @@
+//===- weft-run.cpp - Run a compiled model ---------------------------------===//
+//
+//   weft-run model.weft --random [--bench N]
+//   weft-run model.weft --input name=x.npy [--output-dir out/]
+//
+// Prints each output's name, shape and first values; --bench N runs N times
+// and prints `latency_ms median=<x> p90=<y>`. Exits 1 with the runtime's
+// message on any error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Npy.h"
+#include "weft/Runtime/Session/Session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+using namespace weft::runtime;
+
+namespace {
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "weft-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+void fillRandom(Tensor &t, std::mt19937 &rng) {
+  std::uniform_real_distribution<float> unit(-1, 1);
+  int64_t n = t.getElementCount();
+  switch (t.getDType()) {
+  case DType::F32:
+    for (int64_t i = 0; i < n; ++i)
+      t.as<float>()[i] = unit(rng);
+    break;
+  case DType::F64:
+    for (int64_t i = 0; i < n; ++i)
+      t.as<double>()[i] = unit(rng);
+    break;
+  default:
+    std::memset(t.data(), 0, t.getByteSize());
+  }
+}
+
+void printSummary(const TensorSpec &spec, const Tensor &t) {
+  std::printf("%s %s:", spec.name.c_str(), spec.describe().c_str());
+  int64_t n = std::min<int64_t>(t.getElementCount(), 8);
+  for (int64_t i = 0; i < n; ++i) {
+    if (t.getDType() == DType::F32)
+      std::printf(" %g", t.as<float>()[i]);
+    else if (t.getDType() == DType::I64)
+      std::printf(" %lld", (long long)t.as<int64_t>()[i]);
+  }
+  std::printf(t.getElementCount() > n ? " ...\n" : "\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string model, outputDir;
+  bool random = false;
+  int bench = 0;
+  std::map<std::string, std::string> inputFiles;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--random")
+      random = true;
+    else if (arg == "--bench" && i + 1 < argc)
+      bench = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--output-dir" && i + 1 < argc)
+      outputDir = argv[++i];
+    else if (arg == "--input" && i + 1 < argc) {
+      std::string spec = argv[++i];
+      size_t eq = spec.find('=');
+      if (eq == std::string::npos)
+        return fail("--input takes name=file.npy, got '" + spec + "'");
+      inputFiles[spec.substr(0, eq)] = spec.substr(eq + 1);
+    } else if (!arg.empty() && arg[0] != '-' && model.empty())
+      model = arg;
+    else
+      return fail("unknown argument '" + arg +
+                  "' (usage: weft-run model.weft [--random] [--input "
+                  "name=x.npy] [--output-dir dir] [--bench N])");
+  }
+  if (model.empty())
+    return fail("no model given");
+  auto session = Session::create(model);
+  if (!session)
+    return fail(session.getStatus().getMessage());
+
+  std::map<std::string, Tensor> feeds;
+  std::mt19937 rng(0);
+  for (const TensorSpec &spec : (*session)->getInputs()) {
+    auto file = inputFiles.find(spec.name);
+    if (file != inputFiles.end()) {
+      auto tensor = readNpy(file->second);
+      if (!tensor)
+        return fail(tensor.getStatus().getMessage());
+      feeds[spec.name] = *tensor;
+    } else if (random) {
+      Tensor t(spec.dtype, spec.shape);
+      fillRandom(t, rng);
+      feeds[spec.name] = t;
+    }
+  }
+  for (const auto &[name, file] : inputFiles)
+    if (!feeds.count(name)) {
+      auto tensor = readNpy(file);
+      if (!tensor)
+        return fail(tensor.getStatus().getMessage());
+      feeds[name] = *tensor; // the session names the unknown input
+    }
+
+  std::vector<Tensor> results;
+  Status status = (*session)->run(feeds, results);
+  if (!status)
+    return fail(status.getMessage());
+  for (size_t i = 0; i < results.size(); ++i) {
+    printSummary((*session)->getOutputs()[i], results[i]);
+    if (!outputDir.empty()) {
+      Status written = writeNpy(outputDir + "/" + (*session)->getOutputs()[i].name +
+                                    ".npy",
+                                results[i]);
+      if (!written)
+        return fail(written.getMessage());
+    }
+  }
+  if (bench > 0) {
+    std::vector<double> times;
+    for (int i = 0; i < bench; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      Status s = (*session)->run(feeds, results);
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+      if (!s)
+        return fail(s.getMessage());
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("latency_ms median=%.3f p90=%.3f\n", times[times.size() / 2],
+                times[std::min(times.size() - 1, times.size() * 9 / 10)]);
+  }
+  return 0;
+}
