@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #===- scripts/run-example.sh - The main job (`make run`) ------------------===#
 #
-# Imports the bundled example model, simplifies it and prints the result.
+# Imports and simplifies the bundled example model (printing the IR), then
+# compiles it to native code and runs it, printing its outputs and latency.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -18,4 +19,7 @@ echo "== after --weft-simplify-onnx ($(grep -c ' = onnx\.' "$out/mlp.simplified.
 # Weights are elided on screen; the files under $out hold them in full.
 "$bin/weft-opt" "$out/mlp.simplified.mlir" \
   --mlir-elide-elementsattrs-if-larger=8 --mlir-elide-resource-strings-if-larger=16
-echo "== full IR: $out/mlp.mlir (imported), $out/mlp.simplified.mlir (simplified)"
+echo "== compiled to native code: $out/mlp.weft"
+"$bin/weft-compile" "$model" -o "$out/mlp.weft"
+echo "== run on random input (outputs, then latency over 100 runs)"
+"$bin/weft-run" "$out/mlp.weft" --random --bench 100

@@ -27,7 +27,8 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["weft-opt", "weft-translate", "weft-onnx-import-suite", "weft-profile"],
+    ["weft-opt", "weft-translate", "weft-onnx-import-suite", "weft-profile",
+     "weft-compile", "weft-run"],
     tool_dirs)
 # Debian's stock mlir-opt (mlir-22-tools), for the plugin tests.
 llvm_config.add_tool_substitutions(["mlir-opt", "mlir-runner"],
