@@ -21,6 +21,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXMatMulToLinalgPatterns(patterns);
   populateONNXDataToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
+  populateONNXReductionToLinalgPatterns(patterns);
 }
 
 namespace {
@@ -35,7 +36,14 @@ struct ConvertONNXToLinalgPass
       return signalPassFailure();
     bool unsupported = false;
     getOperation().walk([&](Operation *op) {
-      if (!isa<ONNXDialect>(op->getDialect()))
+      // Absent-value markers and constants stay only for the ops that have
+      // no lowering; those are the ones to name.
+      if (!isa<ONNXDialect>(op->getDialect()) || isa<ONNXNoValueOp>(op))
+        return;
+      if (isa<ONNXConstantOp>(op) &&
+          llvm::any_of(op->getUsers(), [](Operation *user) {
+            return isa<ONNXDialect>(user->getDialect());
+          }))
         return;
       unsupported = true;
       op->emitError("unsupported op ")

@@ -20,6 +20,7 @@ void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace weft
 

@@ -1,0 +1,269 @@
+//===- onnx-node-suite.cpp - Compile and run ONNX's backend node tests -----===//
+//
+// For every test folder (model.onnx and test_data_set_*/{input,output}_*.pb)
+// under the given roots: compile the model for this CPU, run it on every
+// data set and compare each output with ONNX's tolerances (rtol 1e-3,
+// atol 1e-7, same element type). Prints one line per test that does not
+// pass and `node-suite: N passed, N failed, N skipped`.
+//
+//   weft-onnx-node-suite [-v] [--filter substring] <dir>...
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Dialect/ONNX/IR/ConstantData.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+#include "weft/Dialect/ONNX/Transforms/Passes.h"
+#include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Runtime/Session/Session.h"
+#include "weft/Target/CPU/CPUCodegen.h"
+#include "weft/Target/ONNX/Import.h"
+#include "weft/Target/ONNX/ProtoConversion.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+namespace rt = weft::runtime;
+
+namespace {
+
+/// Compiles `modelPath` into an artifact at `artifactPath`; "" or the first
+/// error.
+std::string compile(const std::string &modelPath, const std::string &artifactPath) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<weft::ONNXDialect>();
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  std::string first;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    if (first.empty() && d.getSeverity() == DiagnosticSeverity::Error)
+      first = d.str();
+    return success();
+  });
+  auto module = weft::importONNXModel(&context, modelPath);
+  if (!module)
+    return "import: " + first;
+  func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
+  std::string manifest = "weft-manifest 1\nentry " +
+                         std::string(weft::kEntryPointName) + "\n";
+  auto line = [&](StringRef role, Attribute name, Type type) -> std::string {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return "";
+    Type e = tensor.getElementType();
+    std::string dtype = e.isF32()    ? "f32"
+                        : e.isF64()  ? "f64"
+                        : e.isF16()  ? "f16"
+                        : e.isInteger(1) ? "bool"
+                        : e.isSignlessInteger(64) ? "i64"
+                        : e.isSignlessInteger(32) ? "i32"
+                        : e.isSignlessInteger(16) ? "i16"
+                        : e.isSignlessInteger(8)  ? "i8"
+                        : e.isUnsignedInteger(8)  ? "u8"
+                                                  : "";
+    if (dtype.empty())
+      return "";
+    std::string text = (role + " " + cast<StringAttr>(name).getValue() + " " +
+                        dtype + " ").str();
+    if (tensor.getRank() == 0)
+      text += "scalar";
+    for (int64_t i = 0; i < tensor.getRank(); ++i)
+      text += (i ? "," : "") + std::to_string(tensor.getDimSize(i));
+    return text + "\n";
+  };
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    std::string l = line("input", entry.getArgAttr(i, "onnx.name"),
+                         entry.getArgument(i).getType());
+    if (l.empty())
+      return "input type not supported by the runtime";
+    manifest += l;
+  }
+  PassManager simplify(&context);
+  weft::buildSimplifyONNXPipeline(simplify, weft::SimplifyONNXOptions());
+  if (failed(simplify.run(*module)))
+    return "simplify: " + first;
+  for (unsigned i = 0; i < entry.getNumResults(); ++i) {
+    std::string l = line("output", entry.getResultAttr(i, "onnx.name"),
+                         entry.getFunctionType().getResult(i));
+    if (l.empty())
+      return "output type not supported by the runtime";
+    manifest += l;
+  }
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    entry.removeArgAttr(i, "onnx.name");
+  for (unsigned i = 0; i < entry.getNumResults(); ++i)
+    entry.removeResultAttr(i, StringAttr::get(&context, "onnx.name"));
+  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  PassManager lower(&context);
+  weft::buildCPULoweringPipeline(lower);
+  if (failed(lower.run(*module)))
+    return first.empty() ? "lowering failed" : first;
+  std::string error, target;
+  auto object = weft::emitHostObject(*module, 2, target, error);
+  if (failed(object))
+    return error;
+  auto library = weft::linkSharedObject(*object, error);
+  if (failed(library))
+    return error;
+  rt::ArtifactWriter writer;
+  writer.addSection(rt::format::SectionKind::Manifest, manifest);
+  writer.addSection(rt::format::SectionKind::HostCode, *library,
+                    rt::format::kRequired, 4096);
+  rt::Status status = writer.writeFile(artifactPath);
+  return status ? "" : status.getMessage();
+}
+
+/// Reads a TensorProto file into a runtime tensor of `dtype`.
+bool readTensor(const std::string &path, rt::DType dtype,
+                const std::vector<int64_t> &shape, rt::Tensor &out) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  onnx::TensorProto proto;
+  if (!buffer || !proto.ParseFromArray((*buffer)->getBufferStart(),
+                                       int((*buffer)->getBufferSize())))
+    return false;
+  MLIRContext context;
+  context.loadDialect<weft::ONNXDialect>();
+  std::string error;
+  auto attr = weft::convertTensorProto(&context, proto, "t", error);
+  if (!attr)
+    return false;
+  auto raw = weft::getRawData(attr);
+  out = rt::Tensor(dtype, shape);
+  if (!raw || raw->size() != out.getByteSize())
+    return false;
+  std::memcpy(out.data(), raw->data(), raw->size());
+  return true;
+}
+
+/// ONNX's comparison: same size, |a - b| <= atol + rtol * |b| (NaN == NaN).
+std::string compare(const rt::Tensor &got, const rt::Tensor &want) {
+  if (got.getByteSize() != want.getByteSize())
+    return "output size differs";
+  int64_t n = got.getElementCount();
+  auto check = [&](auto *a, auto *b) -> std::string {
+    for (int64_t i = 0; i < n; ++i) {
+      double x = double(a[i]), y = double(b[i]);
+      if (std::isnan(x) && std::isnan(y))
+        continue;
+      if (!(std::fabs(x - y) <= 1e-7 + 1e-3 * std::fabs(y)))
+        return "element " + std::to_string(i) + ": got " + std::to_string(x) +
+               ", expected " + std::to_string(y);
+    }
+    return "";
+  };
+  switch (got.getDType()) {
+  case rt::DType::F32:
+    return check(got.as<float>(), want.as<float>());
+  case rt::DType::F64:
+    return check(got.as<double>(), want.as<double>());
+  case rt::DType::I64:
+    return check(got.as<int64_t>(), want.as<int64_t>());
+  case rt::DType::I32:
+    return check(got.as<int32_t>(), want.as<int32_t>());
+  default:
+    return std::memcmp(got.data(), want.data(), got.getByteSize()) == 0
+               ? ""
+               : "output bytes differ";
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> roots;
+  std::string filter;
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-v")
+      verbose = true;
+    else if (arg == "--filter" && i + 1 < argc)
+      filter = argv[++i];
+    else
+      roots.push_back(arg);
+  }
+  std::vector<std::string> tests;
+  for (const std::string &root : roots) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
+         it.increment(ec))
+      if (llvm::sys::fs::exists(it->path() + "/model.onnx") &&
+          (filter.empty() || it->path().find(filter) != std::string::npos))
+        tests.push_back(it->path());
+  }
+  std::sort(tests.begin(), tests.end());
+  llvm::SmallString<128> scratch;
+  llvm::sys::fs::createUniqueDirectory("weft-node-suite", scratch);
+  int passed = 0, failed = 0, skipped = 0;
+  for (const std::string &test : tests) {
+    std::string name = llvm::sys::path::filename(test).str();
+    std::string artifact = (scratch + "/" + name + ".weft").str();
+    std::string problem = compile(test + "/model.onnx", artifact);
+    int dataSets = 0;
+    if (problem.empty()) {
+      auto session = rt::Session::create(artifact);
+      if (!session)
+        problem = session.getStatus().getMessage();
+      for (int set = 0; problem.empty(); ++set) {
+        std::string dir = test + "/test_data_set_" + std::to_string(set);
+        if (!llvm::sys::fs::exists(dir))
+          break;
+        ++dataSets;
+        std::map<std::string, rt::Tensor> feeds;
+        const auto &inputs = (*session)->getInputs();
+        for (size_t i = 0; i < inputs.size() && problem.empty(); ++i)
+          if (!readTensor(dir + "/input_" + std::to_string(i) + ".pb",
+                          inputs[i].dtype, inputs[i].shape, feeds[inputs[i].name]))
+            problem = "cannot read input " + std::to_string(i);
+        std::vector<rt::Tensor> results;
+        if (problem.empty()) {
+          rt::Status status = (*session)->run(feeds, results);
+          if (!status)
+            problem = status.getMessage();
+        }
+        const auto &outputs = (*session)->getOutputs();
+        for (size_t i = 0; i < outputs.size() && problem.empty(); ++i) {
+          rt::Tensor expected;
+          if (!readTensor(dir + "/output_" + std::to_string(i) + ".pb",
+                          outputs[i].dtype, outputs[i].shape, expected))
+            problem = "cannot read expected output " + std::to_string(i) +
+                      " as " + outputs[i].describe();
+          else
+            problem = compare(results[i], expected);
+        }
+      }
+    }
+    llvm::sys::fs::remove(artifact);
+    if (problem.empty() && dataSets == 0) {
+      ++skipped;
+      llvm::outs() << "SKIP " << name << ": no test data\n";
+    } else if (problem.empty()) {
+      ++passed;
+      if (verbose)
+        llvm::outs() << "PASS " << name << "\n";
+    } else {
+      ++failed;
+      llvm::outs() << "FAIL " << name << ": " << problem << "\n";
+    }
+    llvm::outs().flush();
+  }
+  llvm::sys::fs::remove(scratch);
+  llvm::outs() << "node-suite: " << passed << " passed, " << failed
+               << " failed, " << skipped << " skipped\n";
+  return 0;
+}
