@@ -1,4 +1,5 @@
-//===- onnx-node-suite.cpp - Compile and run ONNX's backend node tests -----===//
+//===- onnx-node-suite.cpp - Compile and run ONNX's backend node tests
+//-----===//
 //
 // For every test folder (model.onnx and test_data_set_*/{input,output}_*.pb)
 // under the given roots: compile the model for this CPU, run it on every
@@ -42,7 +43,8 @@ namespace {
 
 /// Compiles `modelPath` into an artifact at `artifactPath`; "" or the first
 /// error.
-std::string compile(const std::string &modelPath, const std::string &artifactPath) {
+std::string compile(const std::string &modelPath,
+                    const std::string &artifactPath) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
@@ -59,17 +61,17 @@ std::string compile(const std::string &modelPath, const std::string &artifactPat
   if (!module)
     return "import: " + first;
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
-  std::string manifest = "weft-manifest 1\nentry " +
-                         std::string(weft::kEntryPointName) + "\n";
+  std::string manifest =
+      "weft-manifest 1\nentry " + std::string(weft::kEntryPointName) + "\n";
   auto line = [&](StringRef role, Attribute name, Type type) -> std::string {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.hasStaticShape())
       return "";
     Type e = tensor.getElementType();
-    std::string dtype = e.isF32()    ? "f32"
-                        : e.isF64()  ? "f64"
-                        : e.isF16()  ? "f16"
-                        : e.isInteger(1) ? "bool"
+    std::string dtype = e.isF32()                 ? "f32"
+                        : e.isF64()               ? "f64"
+                        : e.isF16()               ? "f16"
+                        : e.isInteger(1)          ? "bool"
                         : e.isSignlessInteger(64) ? "i64"
                         : e.isSignlessInteger(32) ? "i32"
                         : e.isSignlessInteger(16) ? "i16"
@@ -78,8 +80,9 @@ std::string compile(const std::string &modelPath, const std::string &artifactPat
                                                   : "";
     if (dtype.empty())
       return "";
-    std::string text = (role + " " + cast<StringAttr>(name).getValue() + " " +
-                        dtype + " ").str();
+    std::string text =
+        (role + " " + cast<StringAttr>(name).getValue() + " " + dtype + " ")
+            .str();
     if (tensor.getRank() == 0)
       text += "scalar";
     for (int64_t i = 0; i < tensor.getRank(); ++i)
@@ -228,7 +231,8 @@ int main(int argc, char **argv) {
         const auto &inputs = (*session)->getInputs();
         for (size_t i = 0; i < inputs.size() && problem.empty(); ++i)
           if (!readTensor(dir + "/input_" + std::to_string(i) + ".pb",
-                          inputs[i].dtype, inputs[i].shape, feeds[inputs[i].name]))
+                          inputs[i].dtype, inputs[i].shape,
+                          feeds[inputs[i].name]))
             problem = "cannot read input " + std::to_string(i);
         std::vector<rt::Tensor> results;
         if (problem.empty()) {

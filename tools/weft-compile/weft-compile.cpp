@@ -1,4 +1,5 @@
-//===- weft-compile.cpp - ONNX model to a .weft artifact -------------------===//
+//===- weft-compile.cpp - ONNX model to a .weft artifact
+//-------------------===//
 //
 //   weft-compile model.onnx -o model.weft
 //
@@ -90,12 +91,12 @@ int main(int argc, char **argv) {
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
 
   // The manifest describes the graph's interface before lowering changes it.
-  std::string manifest = "weft-manifest 1\nentry " +
-                         std::string(weft::kEntryPointName) + "\n";
+  std::string manifest =
+      "weft-manifest 1\nentry " + std::string(weft::kEntryPointName) + "\n";
   std::string error;
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     auto name = entry.getArgAttrOfType<StringAttr>(i, "onnx.name");
-    manifest += ioLine("input", name ? name.getValue() : "input", 
+    manifest += ioLine("input", name ? name.getValue() : "input",
                        entry.getArgument(i).getType(), error);
   }
   PassManager simplify(&context);
@@ -138,8 +139,8 @@ int main(int argc, char **argv) {
   weft::runtime::ArtifactWriter writer;
   writer.addSection(SectionKind::Manifest, manifest);
   writer.addSection(SectionKind::Target, target);
-  writer.addSection(SectionKind::HostCode, *library, weft::runtime::format::kRequired,
-                    4096);
+  writer.addSection(SectionKind::HostCode, *library,
+                    weft::runtime::format::kRequired, 4096);
   weft::runtime::Status status = writer.writeFile(outputPath);
   if (!status) {
     llvm::errs() << "weft-compile: error: " << status.getMessage() << "\n";

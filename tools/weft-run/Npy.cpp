@@ -1,4 +1,5 @@
-//===- Npy.cpp - numpy .npy files for weft-run -----------------------------===//
+//===- Npy.cpp - numpy .npy files for weft-run
+//-----------------------------===//
 
 #include "Npy.h"
 
@@ -11,15 +12,24 @@ namespace {
 
 const char *descrOf(DType type) {
   switch (type) {
-  case DType::F32: return "<f4";
-  case DType::F64: return "<f8";
-  case DType::F16: return "<f2";
-  case DType::I64: return "<i8";
-  case DType::I32: return "<i4";
-  case DType::I16: return "<i2";
-  case DType::I8: return "|i1";
-  case DType::U8: return "|u1";
-  case DType::Bool: return "|b1";
+  case DType::F32:
+    return "<f4";
+  case DType::F64:
+    return "<f8";
+  case DType::F16:
+    return "<f2";
+  case DType::I64:
+    return "<i8";
+  case DType::I32:
+    return "<i4";
+  case DType::I16:
+    return "<i2";
+  case DType::I8:
+    return "|i1";
+  case DType::U8:
+    return "|u1";
+  case DType::Bool:
+    return "|b1";
   }
   return "";
 }
@@ -45,12 +55,14 @@ StatusOr<Tensor> readNpy(const std::string &path) {
   in.read(header.data(), headerLength);
   auto field = [&](const std::string &key) {
     size_t at = header.find("'" + key + "'");
-    return at == std::string::npos ? std::string() : header.substr(at + key.size() + 3);
+    return at == std::string::npos ? std::string()
+                                   : header.substr(at + key.size() + 3);
   };
   std::string descr = field("descr"), order = field("fortran_order"),
               shapeText = field("shape");
   if (order.rfind("False", 0) != 0 && order.rfind(" False", 0) != 0)
-    return Status(StatusCode::Unsupported, path + ": Fortran order is not supported");
+    return Status(StatusCode::Unsupported,
+                  path + ": Fortran order is not supported");
   DType dtype = DType::F32;
   bool found = false;
   for (DType t : {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32,
@@ -75,7 +87,8 @@ StatusOr<Tensor> readNpy(const std::string &path) {
   Tensor tensor(dtype, shape);
   in.read(static_cast<char *>(tensor.data()), tensor.getByteSize());
   if (!in)
-    return Status(StatusCode::DataLoss, path + ": the data is shorter than the shape says");
+    return Status(StatusCode::DataLoss,
+                  path + ": the data is shorter than the shape says");
   return tensor;
 }
 

@@ -1,4 +1,5 @@
-//===- weft-run.cpp - Run a compiled model ---------------------------------===//
+//===- weft-run.cpp - Run a compiled model
+//---------------------------------===//
 //
 //   weft-run model.weft --random [--bench N]
 //   weft-run model.weft --input name=x.npy [--output-dir out/]
@@ -120,9 +121,9 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < results.size(); ++i) {
     printSummary((*session)->getOutputs()[i], results[i]);
     if (!outputDir.empty()) {
-      Status written = writeNpy(outputDir + "/" + (*session)->getOutputs()[i].name +
-                                    ".npy",
-                                results[i]);
+      Status written =
+          writeNpy(outputDir + "/" + (*session)->getOutputs()[i].name + ".npy",
+                   results[i]);
       if (!written)
         return fail(written.getMessage());
     }

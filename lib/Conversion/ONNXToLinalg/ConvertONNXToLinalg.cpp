@@ -22,6 +22,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXDataToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
+  populateONNXCastConcatToLinalgPatterns(patterns);
 }
 
 namespace {

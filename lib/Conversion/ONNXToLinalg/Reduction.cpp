@@ -1,4 +1,5 @@
-//===- Reduction.cpp - Reductions and arg-reductions to linalg -------------===//
+//===- Reduction.cpp - Reductions and arg-reductions to linalg
+//-------------===//
 //
 // ReduceSum/Mean/Max/Min/Prod/SumSquare/L1/L2/LogSum/LogSumExp over constant
 // axes, and ArgMax/ArgMin, as one reducing linalg.generic (plus an
@@ -22,7 +23,18 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-enum class Kind { Sum, Mean, Max, Min, Prod, SumSquare, L1, L2, LogSum, LogSumExp };
+enum class Kind {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  SumSquare,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp
+};
 
 /// The axes reduced: from the `axes` input (ReduceSum) or attribute, all
 /// axes when absent (unless noop_with_empty_axes).
@@ -58,19 +70,19 @@ struct ReduceToLinalg : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<Kind> kind = llvm::StringSwitch<std::optional<Kind>>(
-                                   op->getName().getStringRef())
-                                   .Case("onnx.ReduceSum", Kind::Sum)
-                                   .Case("onnx.ReduceMean", Kind::Mean)
-                                   .Case("onnx.ReduceMax", Kind::Max)
-                                   .Case("onnx.ReduceMin", Kind::Min)
-                                   .Case("onnx.ReduceProd", Kind::Prod)
-                                   .Case("onnx.ReduceSumSquare", Kind::SumSquare)
-                                   .Case("onnx.ReduceL1", Kind::L1)
-                                   .Case("onnx.ReduceL2", Kind::L2)
-                                   .Case("onnx.ReduceLogSum", Kind::LogSum)
-                                   .Case("onnx.ReduceLogSumExp", Kind::LogSumExp)
-                                   .Default(std::nullopt);
+    std::optional<Kind> kind =
+        llvm::StringSwitch<std::optional<Kind>>(op->getName().getStringRef())
+            .Case("onnx.ReduceSum", Kind::Sum)
+            .Case("onnx.ReduceMean", Kind::Mean)
+            .Case("onnx.ReduceMax", Kind::Max)
+            .Case("onnx.ReduceMin", Kind::Min)
+            .Case("onnx.ReduceProd", Kind::Prod)
+            .Case("onnx.ReduceSumSquare", Kind::SumSquare)
+            .Case("onnx.ReduceL1", Kind::L1)
+            .Case("onnx.ReduceL2", Kind::L2)
+            .Case("onnx.ReduceLogSum", Kind::LogSum)
+            .Case("onnx.ReduceLogSumExp", Kind::LogSumExp)
+            .Default(std::nullopt);
     if (!kind)
       return failure();
     auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
@@ -99,14 +111,15 @@ struct ReduceToLinalg : RewritePattern {
       accExprs.push_back(getAffineDimExpr(d, context));
     }
     auto accType = RankedTensorType::get(accShape, elt);
-    double init = *kind == Kind::Max   ? -std::numeric_limits<double>::infinity()
+    double init = *kind == Kind::Max ? -std::numeric_limits<double>::infinity()
                   : *kind == Kind::Min ? std::numeric_limits<double>::infinity()
                   : *kind == Kind::Prod ? 1.0
                                         : 0.0;
     Value empty = tensor::EmptyOp::create(rewriter, loc, accShape, elt);
     Value start = arith::ConstantOp::create(rewriter, loc,
                                             rewriter.getFloatAttr(elt, init));
-    Value filled = linalg::FillOp::create(rewriter, loc, start, empty).getResult(0);
+    Value filled =
+        linalg::FillOp::create(rewriter, loc, start, empty).getResult(0);
     SmallVector<utils::IteratorType> iterators;
     for (int64_t d = 0; d < rank; ++d)
       iterators.push_back((*reduced)[d] ? utils::IteratorType::reduction
@@ -133,13 +146,16 @@ struct ReduceToLinalg : RewritePattern {
                 break;
               case Kind::SumSquare:
               case Kind::L2:
-                r = arith::AddFOp::create(b, l, a, arith::MulFOp::create(b, l, x, x));
+                r = arith::AddFOp::create(b, l, a,
+                                          arith::MulFOp::create(b, l, x, x));
                 break;
               case Kind::L1:
-                r = arith::AddFOp::create(b, l, a, math::AbsFOp::create(b, l, x));
+                r = arith::AddFOp::create(b, l, a,
+                                          math::AbsFOp::create(b, l, x));
                 break;
               case Kind::LogSumExp:
-                r = arith::AddFOp::create(b, l, a, math::ExpOp::create(b, l, x));
+                r = arith::AddFOp::create(b, l, a,
+                                          math::ExpOp::create(b, l, x));
                 break;
               default:
                 r = arith::AddFOp::create(b, l, a, x);
@@ -162,8 +178,8 @@ struct ReduceToLinalg : RewritePattern {
                   if (k == Kind::Mean)
                     v = arith::DivFOp::create(
                         b, l, v,
-                        arith::ConstantOp::create(b, l,
-                                                  b.getFloatAttr(elt, double(count))));
+                        arith::ConstantOp::create(
+                            b, l, b.getFloatAttr(elt, double(count))));
                   else if (k == Kind::L2)
                     v = math::SqrtOp::create(b, l, v);
                   else
@@ -175,8 +191,8 @@ struct ReduceToLinalg : RewritePattern {
     if (accType != resultType) {
       if (accType.getNumElements() != resultType.getNumElements())
         return rewriter.notifyMatchFailure(op, "result shape disagrees");
-      auto shapeType =
-          RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType());
+      auto shapeType = RankedTensorType::get({resultType.getRank()},
+                                             rewriter.getIndexType());
       SmallVector<APInt> dims;
       for (int64_t d : resultType.getShape())
         dims.push_back(APInt(64, d));

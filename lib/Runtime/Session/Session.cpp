@@ -1,4 +1,5 @@
-//===- Session.cpp - Running a compiled model ------------------------------===//
+//===- Session.cpp - Running a compiled model
+//------------------------------===//
 
 #include "weft/Runtime/Session/Session.h"
 
@@ -54,7 +55,8 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
       return bad("unknown line '" + line + "'");
     TensorSpec spec;
     std::string dtype, dims;
-    if (!(words >> spec.name >> dtype >> dims) || !parseDType(dtype, spec.dtype))
+    if (!(words >> spec.name >> dtype >> dims) ||
+        !parseDType(dtype, spec.dtype))
       return bad("malformed line '" + line + "'");
     if (dims != "scalar") {
       std::istringstream parts(dims);
@@ -86,7 +88,8 @@ Status Session::loadHostCode(const Artifact::Section &code,
     ssize_t n = ::write(fd, code.data + written, code.size - written);
     if (n <= 0) {
       ::close(fd);
-      return Status(StatusCode::Internal, source + ": cannot load the host code");
+      return Status(StatusCode::Internal,
+                    source + ": cannot load the host code");
     }
     written += size_t(n);
   }
@@ -95,12 +98,16 @@ Status Session::loadHostCode(const Artifact::Section &code,
   ::close(fd);
   if (!library)
     return Status(StatusCode::Unsupported,
-                  source + ": the host code does not load here (compiled for "
-                           "another machine?): " + dlerror());
-  entry = reinterpret_cast<void (*)(void **)>(dlsym(library, entryName.c_str()));
+                  source +
+                      ": the host code does not load here (compiled for "
+                      "another machine?): " +
+                      dlerror());
+  entry =
+      reinterpret_cast<void (*)(void **)>(dlsym(library, entryName.c_str()));
   if (!entry)
     return Status(StatusCode::DataLoss,
-                  source + ": the host code has no entry point '" + entryName + "'");
+                  source + ": the host code has no entry point '" + entryName +
+                      "'");
   return Status::ok();
 }
 
@@ -132,8 +139,9 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
   for (const TensorSpec &spec : inputs) {
     auto it = feeds.find(spec.name);
     if (it == feeds.end())
-      return Status(StatusCode::InvalidArgument,
-                    "missing input '" + spec.name + "' (" + spec.describe() + ")");
+      return Status(StatusCode::InvalidArgument, "missing input '" + spec.name +
+                                                     "' (" + spec.describe() +
+                                                     ")");
     const Tensor &t = it->second;
     TensorSpec given{spec.name, t.getDType(), t.getShape()};
     if (t.getDType() != spec.dtype || t.getShape() != spec.shape)
@@ -147,14 +155,16 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
     for (const TensorSpec &spec : inputs)
       known |= spec.name == name;
     if (!known)
-      return Status(StatusCode::InvalidArgument,
-                    "unknown input '" + name + "' (the model's inputs: " +
-                        [&] {
-                          std::string names;
-                          for (const TensorSpec &s : inputs)
-                            names += (names.empty() ? "" : ", ") + s.name;
-                          return names;
-                        }() + ")");
+      return Status(
+          StatusCode::InvalidArgument,
+          "unknown input '" + name + "' (the model's inputs: " +
+              [&] {
+                std::string names;
+                for (const TensorSpec &s : inputs)
+                  names += (names.empty() ? "" : ", ") + s.name;
+                return names;
+              }() +
+              ")");
   }
   results.clear();
   for (const TensorSpec &spec : outputs)

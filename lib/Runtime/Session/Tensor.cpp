@@ -1,4 +1,5 @@
-//===- Tensor.cpp - Element types, specs and tensors -----------------------===//
+//===- Tensor.cpp - Element types, specs and tensors
+//-----------------------===//
 
 #include "weft/Runtime/Session/Session.h"
 
@@ -60,7 +61,8 @@ Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
   size_t bytes = std::max<size_t>(getByteSize(), 1);
   void *memory = nullptr;
   if (posix_memalign(&memory, 64, (bytes + 63) / 64 * 64) == 0)
-    storage.reset(static_cast<uint8_t *>(memory), [](uint8_t *p) { std::free(p); });
+    storage.reset(static_cast<uint8_t *>(memory),
+                  [](uint8_t *p) { std::free(p); });
 }
 
 int64_t Tensor::getElementCount() const {

@@ -1,4 +1,5 @@
-//===- CPUPipeline.cpp - onnx dialect to the LLVM dialect ------------------===//
+//===- CPUPipeline.cpp - onnx dialect to the LLVM dialect
+//------------------===//
 
 #include "weft/Conversion/Passes.h"
 #include "weft/Target/CPU/CPUCodegen.h"

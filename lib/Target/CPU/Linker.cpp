@@ -1,4 +1,5 @@
-//===- Linker.cpp - An object file into a shared object --------------------===//
+//===- Linker.cpp - An object file into a shared object
+//--------------------===//
 
 #include "weft/Target/CPU/CPUCodegen.h"
 
@@ -41,8 +42,8 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
     out << object;
   }
   std::string message;
-  llvm::StringRef args[] = {*linker, "-shared", "--gc-sections", "-o",
-                            libraryPath, objectPath};
+  llvm::StringRef args[] = {*linker, "-shared",   "--gc-sections",
+                            "-o",    libraryPath, objectPath};
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 120, 0,
                                      &message);
   if (rc != 0) {

@@ -1,4 +1,5 @@
-//===- ObjectEmitter.cpp - LLVM dialect to a host object file --------------===//
+//===- ObjectEmitter.cpp - LLVM dialect to a host object file
+//--------------===//
 //
 // In process: MLIR's translation to LLVM IR, a packed entry point over the
 // C interface of @main, LLVM's O-level pipeline and TargetMachine for this
@@ -37,14 +38,15 @@ bool addPackedEntryPoint(llvm::Module &module, std::string &error) {
   }
   llvm::LLVMContext &context = module.getContext();
   auto *ptrType = llvm::PointerType::get(context, 0);
-  auto *entryType = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
-                                            {ptrType}, false);
-  auto *entry = llvm::Function::Create(entryType, llvm::Function::ExternalLinkage,
-                                       kEntryPointName, module);
+  auto *entryType =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptrType}, false);
+  auto *entry = llvm::Function::Create(
+      entryType, llvm::Function::ExternalLinkage, kEntryPointName, module);
   llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", entry));
   llvm::SmallVector<llvm::Value *> args;
   for (unsigned i = 0; i < target->arg_size(); ++i) {
-    llvm::Value *slot = builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
+    llvm::Value *slot =
+        builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
     args.push_back(builder.CreateLoad(ptrType, slot));
   }
   builder.CreateCall(target, args);

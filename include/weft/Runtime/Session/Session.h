@@ -52,7 +52,9 @@ public:
   void *data() { return storage.get(); }
   const void *data() const { return storage.get(); }
   template <typename T> T *as() { return static_cast<T *>(data()); }
-  template <typename T> const T *as() const { return static_cast<const T *>(data()); }
+  template <typename T> const T *as() const {
+    return static_cast<const T *>(data());
+  }
 
 private:
   DType dtype = DType::F32;

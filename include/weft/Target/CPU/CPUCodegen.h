@@ -31,8 +31,8 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 /// Translates an LLVM-dialect module, adds the packed entry point, optimizes
 /// at `optLevel` for this host's CPU and returns the object file's bytes.
 /// `target` receives a description of the CPU compiled for.
-llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module,
-                                            int optLevel, std::string &target,
+llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module, int optLevel,
+                                            std::string &target,
                                             std::string &error);
 
 /// Links `object` into a shared object with lld; returns its bytes.

@@ -1,0 +1,119 @@
+//===- CastConcat.cpp - Cast and Concat to linalg and tensor ---------------===//
+
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// Converts one scalar between number types as ONNX's Cast does (floats to
+/// integers truncate; to bool, nonzero is true); null if unsupported.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromInt = dyn_cast<IntegerType>(from), toInt = dyn_cast<IntegerType>(to);
+  auto fromFloat = dyn_cast<FloatType>(from), toFloat = dyn_cast<FloatType>(to);
+  if (toInt && toInt.getWidth() == 1) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(from));
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+  }
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? Value(arith::ExtFOp::create(b, loc, to, x))
+               : Value(arith::TruncFOp::create(b, loc, to, x));
+  if (fromFloat && toInt)
+    return toInt.isUnsigned() ? nullptr : Value(arith::FPToSIOp::create(b, loc, to, x));
+  if (fromInt && toFloat)
+    return fromInt.getWidth() == 1 || fromInt.isUnsigned()
+               ? Value(arith::UIToFPOp::create(b, loc, to, x))
+               : Value(arith::SIToFPOp::create(b, loc, to, x));
+  if (fromInt && toInt && fromInt.isSignless() && toInt.isSignless()) {
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromInt.getWidth() == 1 ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                                     : Value(arith::ExtSIOp::create(b, loc, to, x));
+    return arith::TruncIOp::create(b, loc, to, x);
+  }
+  return nullptr;
+}
+
+struct CastToGeneric : OpRewritePattern<ONNXCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXCastOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not static");
+    Value out = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                        type.getElementType());
+    AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
+    bool supported = true;
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op.getInput()},
+        ValueRange{out}, ArrayRef<AffineMap>{id, id},
+        SmallVector<utils::IteratorType>(type.getRank(),
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value r = castScalar(b, loc, args[0], type.getElementType());
+          if (!r) {
+            supported = false;
+            r = args[1];
+          }
+          linalg::YieldOp::create(b, loc, r);
+        });
+    if (!supported) {
+      rewriter.eraseOp(generic);
+      return rewriter.notifyMatchFailure(op, "unsupported cast");
+    }
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// Concat of static tensors: each input inserted at its offset.
+struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not static");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    Value result = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                           type.getElementType());
+    int64_t offset = 0;
+    for (Value input : op.getInputs()) {
+      auto inputType = dyn_cast<RankedTensorType>(input.getType());
+      if (!inputType || !inputType.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "input not static");
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d : inputType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      result = tensor::InsertSliceOp::create(rewriter, op.getLoc(), input, result,
+                                             offsets, sizes, strides);
+      offset += inputType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXCastConcatToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<CastToGeneric, ConcatToInsertSlices>(patterns.getContext());
+}
+
+} // namespace weft
