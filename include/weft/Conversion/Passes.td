@@ -21,4 +21,16 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp
   ];
 }
 
+def ConvertMemRefCopyToLinalgPass
+    : Pass<"weft-memref-copy-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy";
+  let description = [{
+    Bufferization copies buffers with memref.copy, whose lowering calls a
+    `memrefCopy` function from MLIR's runner utilities when a side is not
+    contiguous. As linalg.copy, the copy becomes loops in the generated
+    code and the host code needs no support library.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // WEFT_CONVERSION_PASSES_TD
