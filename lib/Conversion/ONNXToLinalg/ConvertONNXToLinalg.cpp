@@ -23,6 +23,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXCastConcatToLinalgPatterns(patterns);
+  populateONNXConvPoolToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -22,6 +22,7 @@ void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXCastConcatToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace weft
 
