@@ -35,6 +35,9 @@ suite bash scripts/check-downstream.sh "$build"
 echo "== real models: import, infer shapes, simplify"
 suite bash scripts/model-report.sh "$build"
 
+echo "== real models: compile to native code, run, compare with torch"
+suite bash scripts/model-run.sh "$build"
+
 echo "== placement: resnet18 and the encoder on the five-node cluster"
 suite bash bench/placement/seed-scenario.sh "$build"
 

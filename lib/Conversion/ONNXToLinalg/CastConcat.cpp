@@ -1,4 +1,5 @@
-//===- CastConcat.cpp - Cast and Concat to linalg and tensor ---------------===//
+//===- CastConcat.cpp - Cast and Concat to linalg and tensor
+//---------------===//
 
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -31,15 +32,17 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
                ? Value(arith::ExtFOp::create(b, loc, to, x))
                : Value(arith::TruncFOp::create(b, loc, to, x));
   if (fromFloat && toInt)
-    return toInt.isUnsigned() ? nullptr : Value(arith::FPToSIOp::create(b, loc, to, x));
+    return toInt.isUnsigned() ? nullptr
+                              : Value(arith::FPToSIOp::create(b, loc, to, x));
   if (fromInt && toFloat)
     return fromInt.getWidth() == 1 || fromInt.isUnsigned()
                ? Value(arith::UIToFPOp::create(b, loc, to, x))
                : Value(arith::SIToFPOp::create(b, loc, to, x));
   if (fromInt && toInt && fromInt.isSignless() && toInt.isSignless()) {
     if (fromInt.getWidth() < toInt.getWidth())
-      return fromInt.getWidth() == 1 ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                                     : Value(arith::ExtSIOp::create(b, loc, to, x));
+      return fromInt.getWidth() == 1
+                 ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                 : Value(arith::ExtSIOp::create(b, loc, to, x));
     return arith::TruncIOp::create(b, loc, to, x);
   }
   return nullptr;
@@ -89,8 +92,8 @@ struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
     int64_t rank = type.getRank(), axis = op.getAxis();
     if (axis < 0)
       axis += rank;
-    Value result = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                           type.getElementType());
+    Value result = tensor::EmptyOp::create(
+        rewriter, op.getLoc(), type.getShape(), type.getElementType());
     int64_t offset = 0;
     for (Value input : op.getInputs()) {
       auto inputType = dyn_cast<RankedTensorType>(input.getType());
@@ -101,8 +104,8 @@ struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
       SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
       for (int64_t d : inputType.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));
-      result = tensor::InsertSliceOp::create(rewriter, op.getLoc(), input, result,
-                                             offsets, sizes, strides);
+      result = tensor::InsertSliceOp::create(rewriter, op.getLoc(), input,
+                                             result, offsets, sizes, strides);
       offset += inputType.getDimSize(axis);
     }
     rewriter.replaceOp(op, result);

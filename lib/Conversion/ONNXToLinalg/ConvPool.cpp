@@ -1,4 +1,5 @@
-//===- ConvPool.cpp - Convolution and pooling to linalg --------------------===//
+//===- ConvPool.cpp - Convolution and pooling to linalg
+//--------------------===//
 //
 // Conv (any spatial rank, groups, strides, dilations, explicit or SAME pads)
 // as a reducing linalg.generic over a zero-padded input, with groups made
@@ -44,8 +45,10 @@ bool getWindow(Operation *op, RankedTensorType input, RankedTensorType output,
   SmallVector<int64_t> pads = ints("pads", 0);
   if (!props.getAs<DenseI64ArrayAttr>("pads"))
     pads.assign(2 * spatial, 0);
-  if (int64_t(w.kernel.size()) != spatial || int64_t(w.strides.size()) != spatial ||
-      int64_t(w.dilations.size()) != spatial || int64_t(pads.size()) != 2 * spatial)
+  if (int64_t(w.kernel.size()) != spatial ||
+      int64_t(w.strides.size()) != spatial ||
+      int64_t(w.dilations.size()) != spatial ||
+      int64_t(pads.size()) != 2 * spatial)
     return false;
   w.padsBegin.assign(pads.begin(), pads.begin() + spatial);
   w.padsEnd.assign(pads.begin() + spatial, pads.end());
@@ -55,8 +58,9 @@ bool getWindow(Operation *op, RankedTensorType input, RankedTensorType output,
   if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (int64_t d = 0; d < spatial; ++d) {
       int64_t in = input.getDimSize(d + 2), out = output.getDimSize(d + 2);
-      int64_t total = std::max<int64_t>(
-          0, (out - 1) * w.strides[d] + (w.kernel[d] - 1) * w.dilations[d] + 1 - in);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[d] +
+                                   (w.kernel[d] - 1) * w.dilations[d] + 1 - in);
       int64_t small = total / 2, large = total - small;
       w.padsBegin[d] = autoPad == "SAME_UPPER" ? small : large;
       w.padsEnd[d] = autoPad == "SAME_UPPER" ? large : small;
@@ -87,7 +91,8 @@ Value pad(OpBuilder &b, Location loc, Value input, const Window &w,
   Value fill = arith::ConstantOp::create(
       b, loc, b.getFloatAttr(type.getElementType(), value));
   auto padded = RankedTensorType::get(shape, type.getElementType());
-  return tensor::PadOp::create(b, loc, padded, input, lowSizes, highSizes, fill);
+  return tensor::PadOp::create(b, loc, padded, input, lowSizes, highSizes,
+                               fill);
 }
 
 struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
@@ -141,9 +146,11 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     for (int64_t i = 3; i < int64_t(yShape.size()); ++i)
       yGroups.push_back({i});
     auto groupedType = RankedTensorType::get(yShape, elt);
-    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
     Value empty = tensor::EmptyOp::create(rewriter, loc, yShape, elt);
-    Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    Value init =
+        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
     SmallVector<utils::IteratorType> iterators(3 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
@@ -157,12 +164,12 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
             iterators,
             [](OpBuilder &b, Location l, ValueRange args) {
               Value m = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(b, l,
-                                      arith::AddFOp::create(b, l, args[2], m)
-                                          .getResult());
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
             })
             .getResult(0);
-    Value y = tensor::CollapseShapeOp::create(rewriter, loc, yType, grouped, yGroups);
+    Value y =
+        tensor::CollapseShapeOp::create(rewriter, loc, yType, grouped, yGroups);
     if (!isa<NoneType>(op.getB().getType())) {
       // y + bias[f], broadcast over batch and space.
       int64_t rank = yType.getRank();
@@ -172,10 +179,12 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
       y = linalg::GenericOp::create(
               rewriter, loc, TypeRange{yType}, ValueRange{y, op.getB()},
               ValueRange{out}, ArrayRef<AffineMap>{id, channel, id},
-              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+              SmallVector<utils::IteratorType>(rank,
+                                               utils::IteratorType::parallel),
               [](OpBuilder &b, Location l, ValueRange args) {
                 linalg::YieldOp::create(
-                    b, l, arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+                    b, l,
+                    arith::AddFOp::create(b, l, args[0], args[1]).getResult());
               })
               .getResult(0);
     }
@@ -192,8 +201,9 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
                                 PatternRewriter &rewriter) const override {
     auto xType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     auto yType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    if (!xType || !yType || !xType.hasStaticShape() || !yType.hasStaticShape() ||
-        !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
+    if (!xType || !yType || !xType.hasStaticShape() ||
+        !yType.hasStaticShape() || !isa<FloatType>(yType.getElementType()) ||
+        xType.getRank() < 3)
       return rewriter.notifyMatchFailure(op, "not a static float pool");
     if (op->getNumResults() > 1 && !op->getResult(1).use_empty())
       return rewriter.notifyMatchFailure(op, "indices output is used");
@@ -230,27 +240,30 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     // The window's extent comes from a shape-only tensor.
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, w.kernel, elt);
     double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-    Value startValue =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getFloatAttr(elt, start));
+    Value startValue = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getFloatAttr(elt, start));
     Value empty = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
     Value init =
         linalg::FillOp::create(rewriter, loc, startValue, empty).getResult(0);
     SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(spatial, utils::IteratorType::reduction);
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{yType}, ValueRange{input, windowShape},
-                  ValueRange{init},
-                  ArrayRef<AffineMap>{AffineMap::get(loops, 0, inExprs, context),
-                                      AffineMap::get(loops, 0, windowExprs, context),
-                                      AffineMap::get(loops, 0, outExprs, context)},
-                  iterators,
-                  [](OpBuilder &b, Location l, ValueRange args) {
-                    Value r = isMax ? Value(arith::MaximumFOp::create(b, l, args[2], args[0]))
-                                    : Value(arith::AddFOp::create(b, l, args[2], args[0]));
-                    linalg::YieldOp::create(b, l, r);
-                  })
-                  .getResult(0);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{yType}, ValueRange{input, windowShape},
+            ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(loops, 0, inExprs, context),
+                                AffineMap::get(loops, 0, windowExprs, context),
+                                AffineMap::get(loops, 0, outExprs, context)},
+            iterators,
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value r =
+                  isMax
+                      ? Value(arith::MaximumFOp::create(b, l, args[2], args[0]))
+                      : Value(arith::AddFOp::create(b, l, args[2], args[0]));
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
     if (!isMax) {
       double count = 1;
       for (int64_t k : w.kernel)
@@ -261,9 +274,11 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
       y = linalg::GenericOp::create(
               rewriter, loc, TypeRange{yType}, ValueRange{y}, ValueRange{out},
               ArrayRef<AffineMap>{id, id},
-              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+              SmallVector<utils::IteratorType>(rank,
+                                               utils::IteratorType::parallel),
               [&](OpBuilder &b, Location l, ValueRange args) {
-                Value n = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, count));
+                Value n =
+                    arith::ConstantOp::create(b, l, b.getFloatAttr(elt, count));
                 linalg::YieldOp::create(
                     b, l, arith::DivFOp::create(b, l, args[0], n).getResult());
               })
@@ -285,8 +300,8 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
                                 PatternRewriter &rewriter) const override {
     auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
     auto yType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !yType || !xType.hasStaticShape() || !yType.hasStaticShape() ||
-        !isa<FloatType>(yType.getElementType()))
+    if (!xType || !yType || !xType.hasStaticShape() ||
+        !yType.hasStaticShape() || !isa<FloatType>(yType.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a static float pool");
     Location loc = op.getLoc();
     Type elt = yType.getElementType();
@@ -297,34 +312,37 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
     for (int64_t s = 2; s < rank; ++s)
       outExprs.push_back(getAffineConstantExpr(0, context));
     double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-    Value startValue =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getFloatAttr(elt, start));
+    Value startValue = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getFloatAttr(elt, start));
     Value empty = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
     Value init =
         linalg::FillOp::create(rewriter, loc, startValue, empty).getResult(0);
-    SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> iterators(2,
+                                               utils::IteratorType::parallel);
     iterators.append(rank - 2, utils::IteratorType::reduction);
     double count = 1;
     for (int64_t s = 2; s < rank; ++s)
       count *= double(xType.getDimSize(s));
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{yType}, ValueRange{op.getX()},
-                  ValueRange{init},
-                  ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank),
-                                      AffineMap::get(rank, 0, outExprs, context)},
-                  iterators,
-                  [&](OpBuilder &b, Location l, ValueRange args) {
-                    Value r;
-                    if (isMax) {
-                      r = arith::MaximumFOp::create(b, l, args[1], args[0]);
-                    } else {
-                      Value n = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, count));
-                      r = arith::AddFOp::create(b, l, args[1],
-                                                arith::DivFOp::create(b, l, args[0], n));
-                    }
-                    linalg::YieldOp::create(b, l, r);
-                  })
-                  .getResult(0);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{yType}, ValueRange{op.getX()},
+            ValueRange{init},
+            ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, outExprs, context)},
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value r;
+              if (isMax) {
+                r = arith::MaximumFOp::create(b, l, args[1], args[0]);
+              } else {
+                Value n =
+                    arith::ConstantOp::create(b, l, b.getFloatAttr(elt, count));
+                r = arith::AddFOp::create(
+                    b, l, args[1], arith::DivFOp::create(b, l, args[0], n));
+              }
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
     rewriter.replaceOp(op, y);
     return success();
   }

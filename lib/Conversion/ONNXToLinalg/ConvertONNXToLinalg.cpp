@@ -24,6 +24,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXCastConcatToLinalgPatterns(patterns);
   populateONNXConvPoolToLinalgPatterns(patterns);
+  populateONNXNormalizationToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -1,4 +1,5 @@
-//===- MemRefCopyToLinalg.cpp - memref.copy as linalg.copy -----------------===//
+//===- MemRefCopyToLinalg.cpp - memref.copy as linalg.copy
+//-----------------===//
 
 #include "weft/Conversion/Passes.h"
 

@@ -23,6 +23,8 @@ void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXCastConcatToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXNormalizationToLinalgPatterns(
+    mlir::RewritePatternSet &patterns);
 
 } // namespace weft
 

@@ -1,0 +1,214 @@
+//===- Normalization.cpp - Clip, LayerNormalization and Slice to linalg ----===//
+
+#include "Common.h"
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+#include "weft/Dialect/ONNX/IR/ConstantData.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// Clip(x, min, max): min and max are optional scalars.
+struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXClipOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a float tensor");
+    SmallVector<Value> inputs = {op.getInput()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(type.getRank())};
+    bool hasMin = !isa<NoneType>(op.getMin().getType());
+    bool hasMax = !isa<NoneType>(op.getMax().getType());
+    AffineMap scalar = AffineMap::get(type.getRank(), 0, {}, getContext());
+    for (Value bound : {op.getMin(), op.getMax()})
+      if (!isa<NoneType>(bound.getType())) {
+        inputs.push_back(bound);
+        maps.push_back(scalar);
+      }
+    maps.push_back(rewriter.getMultiDimIdentityMap(type.getRank()));
+    Value init = makeEmptyTensor(rewriter, op.getLoc(), type, {op.getInput()});
+    if (!init)
+      return failure();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, inputs, ValueRange{init}, maps,
+        SmallVector<utils::IteratorType>(type.getRank(),
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value v = args[0];
+          int next = 1;
+          if (hasMin)
+            v = arith::MaximumFOp::create(b, loc, v, args[next++]);
+          if (hasMax)
+            v = arith::MinimumFOp::create(b, loc, v, args[next++]);
+          linalg::YieldOp::create(b, loc, v);
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// LayerNormalization over the dims from `axis` on: y = (x - mean) /
+/// sqrt(var + epsilon) * scale + bias. Only Y may be used.
+struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXLayerNormalizationOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getX().getType());
+    if (!type || !type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a static float tensor");
+    for (unsigned i = 1; i < op->getNumResults(); ++i)
+      if (!op->getResult(i).use_empty())
+        return rewriter.notifyMatchFailure(op, "mean or inv_std_dev is used");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    Location loc = op.getLoc();
+    Type elt = type.getElementType();
+    MLIRContext *context = getContext();
+    SmallVector<int64_t> outerShape(type.getShape().begin(),
+                                    type.getShape().begin() + axis);
+    double count = 1;
+    SmallVector<AffineExpr> outerExprs, innerExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d < axis)
+        outerExprs.push_back(getAffineDimExpr(d, context));
+      else {
+        innerExprs.push_back(getAffineDimExpr(d, context));
+        count *= double(type.getDimSize(d));
+      }
+    }
+    auto outerType = RankedTensorType::get(outerShape, elt);
+    AffineMap full = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap outer = AffineMap::get(rank, 0, outerExprs, context);
+    SmallVector<utils::IteratorType> reducing(rank, utils::IteratorType::parallel);
+    for (int64_t d = axis; d < rank; ++d)
+      reducing[d] = utils::IteratorType::reduction;
+    SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
+    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
+    Value n = arith::ConstantOp::create(rewriter, loc, rewriter.getFloatAttr(elt, count));
+    auto reduce = [&](Value input, Value center) {
+      Value empty = tensor::EmptyOp::create(rewriter, loc, outerShape, elt);
+      Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      SmallVector<Value> ins = {input};
+      SmallVector<AffineMap> maps = {full};
+      if (center) {
+        ins.push_back(center);
+        maps.push_back(outer);
+      }
+      maps.push_back(outer);
+      Value sum = linalg::GenericOp::create(
+                      rewriter, loc, TypeRange{outerType}, ins, ValueRange{init},
+                      maps, reducing,
+                      [&](OpBuilder &b, Location l, ValueRange args) {
+                        Value v = args[0];
+                        if (center) {
+                          // `center` holds the sum: the mean is sum / n.
+                          Value mean = arith::DivFOp::create(b, l, args[1], n);
+                          Value diff = arith::SubFOp::create(b, l, v, mean);
+                          v = arith::MulFOp::create(b, l, diff, diff);
+                        }
+                        linalg::YieldOp::create(
+                            b, l, arith::AddFOp::create(b, l, args.back(), v).getResult());
+                      })
+                      .getResult(0);
+      return sum;
+    };
+    Value mean = reduce(op.getX(), nullptr);
+    Value var = reduce(op.getX(), mean); // sums; both divided by n below
+    SmallVector<Value> ins = {op.getX(), mean, var, op.getScale()};
+    SmallVector<AffineMap> maps = {full, outer, outer,
+                                   AffineMap::get(rank, 0, innerExprs, context)};
+    auto scaleType = dyn_cast<RankedTensorType>(op.getScale().getType());
+    if (!scaleType || scaleType.getRank() != rank - axis)
+      return rewriter.notifyMatchFailure(op, "scale does not span the axes");
+    bool hasBias = !isa<NoneType>(op.getB().getType());
+    if (hasBias) {
+      ins.push_back(op.getB());
+      maps.push_back(AffineMap::get(rank, 0, innerExprs, context));
+    }
+    maps.push_back(full);
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value out = tensor::EmptyOp::create(rewriter, loc, type.getShape(), elt);
+    auto y = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ins, ValueRange{out}, maps, parallel,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value m = arith::DivFOp::create(b, l, args[1], n);
+          Value v = arith::DivFOp::create(b, l, args[2], n);
+          Value eps = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, epsilon));
+          Value norm = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, args[0], m),
+              math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, v, eps)));
+          Value r = arith::MulFOp::create(b, l, norm, args[3]);
+          if (hasBias)
+            r = arith::AddFOp::create(b, l, r, args[4]);
+          linalg::YieldOp::create(b, l, r);
+        });
+    SmallVector<Value> results = {y.getResult(0)};
+    for (unsigned i = 1; i < op->getNumResults(); ++i)
+      results.push_back(nullptr);
+    rewriter.replaceOp(op, y.getResult(0));
+    return success();
+  }
+};
+
+/// Slice with constant starts/ends/axes and positive steps: extract_slice.
+struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXSliceOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !resultType || !type.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not static");
+    auto read = [](Value v) -> std::optional<std::vector<int64_t>> {
+      if (isa<NoneType>(v.getType()))
+        return std::vector<int64_t>();
+      ElementsAttr c = getConstantTensor(v);
+      return c ? getIntValues(c) : std::nullopt;
+    };
+    auto starts = read(op.getStarts()), axes = read(op.getAxes()),
+         steps = read(op.getSteps());
+    if (!starts || !axes || !steps)
+      return rewriter.notifyMatchFailure(op, "non-constant slice parameters");
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+        sizes, strides(rank, rewriter.getIndexAttr(1));
+    for (int64_t d : resultType.getShape())
+      sizes.push_back(rewriter.getIndexAttr(d));
+    for (size_t i = 0; i < starts->size(); ++i) {
+      int64_t axis = axes->empty() ? int64_t(i) : (*axes)[i];
+      if (axis < 0)
+        axis += rank;
+      int64_t step = steps->empty() ? 1 : (*steps)[i];
+      if (axis < 0 || axis >= rank || step <= 0)
+        return rewriter.notifyMatchFailure(op, "negative steps");
+      int64_t dim = type.getDimSize(axis), start = (*starts)[i];
+      if (start < 0)
+        start += dim;
+      start = std::clamp<int64_t>(start, 0, dim);
+      offsets[axis] = rewriter.getIndexAttr(start);
+      strides[axis] = rewriter.getIndexAttr(step);
+    }
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, resultType, op.getData(), offsets, sizes, strides);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ClipToGeneric, LayerNormToLinalg, SliceToExtract>(
+      patterns.getContext());
+}
+
+} // namespace weft

@@ -1,0 +1,58 @@
+"""Writes small single-op models, their inputs and numpy's answers, for the
+compile-and-run tests: <dir>/<name>.onnx, <name>.x.npy, <name>.ref.npy.
+
+  op_models.py <dir>
+"""
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def save(directory, name, nodes, x, ref, initializers=()):
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ref.shape)],
+        initializer=[numpy_helper.from_array(v, k) for k, v in initializers])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save(model, "%s/%s.onnx" % (directory, name))
+    np.save("%s/%s.x.npy" % (directory, name), x)
+    np.save("%s/%s.ref.npy" % (directory, name), ref.astype(np.float32))
+
+
+def main(directory):
+    rng = np.random.RandomState(0)
+    x = rng.rand(2, 3, 8).astype(np.float32)
+    scale, bias = rng.rand(8).astype(np.float32), rng.rand(8).astype(np.float32)
+    mean, var = x.mean(-1, keepdims=True), x.var(-1, keepdims=True)
+    save(directory, "layernorm",
+         [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], axis=-1,
+                           epsilon=1e-5)],
+         x, (x - mean) / np.sqrt(var + 1e-5) * scale + bias,
+         [("s", scale), ("b", bias)])
+    save(directory, "slice",
+         [helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])],
+         x, x[:, :, 1:7:2],
+         [("st", np.array([1], np.int64)), ("en", np.array([7], np.int64)),
+          ("ax", np.array([2], np.int64)), ("sp", np.array([2], np.int64))])
+    save(directory, "clip",
+         [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], x, np.clip(x, 0.25, 0.75),
+         [("lo", np.array(0.25, np.float32)), ("hi", np.array(0.75, np.float32))])
+    conv_x = rng.rand(1, 4, 6, 6).astype(np.float32)
+    w = rng.rand(4, 2, 3, 3).astype(np.float32)
+    # Grouped 3x3 convolution, stride 2, pads 1, computed directly.
+    padded = np.pad(conv_x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    out = np.zeros((1, 4, 3, 3), np.float32)
+    for f in range(4):
+        g = f // 2
+        for i in range(3):
+            for j in range(3):
+                out[0, f, i, j] = (padded[0, 2 * g:2 * g + 2, 2 * i:2 * i + 3,
+                                          2 * j:2 * j + 3] * w[f]).sum()
+    save(directory, "conv",
+         [helper.make_node("Conv", ["x", "w"], ["y"], group=2, strides=[2, 2],
+                           pads=[1, 1, 1, 1])], conv_x, out, [("w", w)])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
