@@ -22,6 +22,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXDataToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
+  populateONNXArgReductionToLinalgPatterns(patterns);
   populateONNXCastConcatToLinalgPatterns(patterns);
   populateONNXConvPoolToLinalgPatterns(patterns);
   populateONNXNormalizationToLinalgPatterns(patterns);
