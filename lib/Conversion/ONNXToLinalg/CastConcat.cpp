@@ -48,9 +48,11 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
   return nullptr;
 }
 
-struct CastToGeneric : OpRewritePattern<ONNXCastOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ONNXCastOp op,
+/// Cast and CastLike (whose target type is its second operand's).
+template <typename OpTy>
+struct CastToGeneric : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !type.hasStaticShape())
@@ -60,7 +62,7 @@ struct CastToGeneric : OpRewritePattern<ONNXCastOp> {
     AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
     bool supported = true;
     auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op.getInput()},
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op->getOperand(0)},
         ValueRange{out}, ArrayRef<AffineMap>{id, id},
         SmallVector<utils::IteratorType>(type.getRank(),
                                          utils::IteratorType::parallel),
@@ -77,6 +79,39 @@ struct CastToGeneric : OpRewritePattern<ONNXCastOp> {
       return rewriter.notifyMatchFailure(op, "unsupported cast");
     }
     rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// Split along an axis into static pieces: one extract_slice each.
+struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXSplitOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not static");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    SmallVector<Value> pieces;
+    int64_t offset = 0;
+    for (Value result : op->getResults()) {
+      auto pieceType = dyn_cast<RankedTensorType>(result.getType());
+      if (!pieceType || !pieceType.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "output not static");
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      for (int64_t d : pieceType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      pieces.push_back(tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), pieceType, op.getInput(), offsets, sizes, strides));
+      offset += pieceType.getDimSize(axis);
+    }
+    if (offset != type.getDimSize(axis))
+      return rewriter.notifyMatchFailure(op, "pieces do not cover the axis");
+    rewriter.replaceOp(op, pieces);
     return success();
   }
 };
@@ -116,7 +151,8 @@ struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
 } // namespace
 
 void populateONNXCastConcatToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<CastToGeneric, ConcatToInsertSlices>(patterns.getContext());
+  patterns.add<CastToGeneric<ONNXCastOp>, CastToGeneric<ONNXCastLikeOp>,
+               ConcatToInsertSlices, SplitToExtracts>(patterns.getContext());
 }
 
 } // namespace weft
