@@ -26,6 +26,15 @@ install(DIRECTORY ${WEFT_BINARY_DIR}/include/weft
   FILES_MATCHING PATTERN "*.inc" PATTERN "*.td"
   PATTERN "CMakeFiles" EXCLUDE)
 
+# The runtime libraries are plain CMake targets; they join the same set.
+foreach(lib WeftRuntimeArtifact WeftRuntimeSession)
+  target_include_directories(${lib} PUBLIC
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+endforeach()
+install(TARGETS WeftRuntimeArtifact WeftRuntimeSession EXPORT MLIRTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS weft-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
 # add_mlir_library installs each library into the MLIRTargets export set;
 # it is published here under the Weft:: namespace.
 install(EXPORT MLIRTargets
@@ -33,7 +42,7 @@ install(EXPORT MLIRTargets
   NAMESPACE Weft::
   DESTINATION ${WEFT_INSTALL_CMAKE_DIR})
 
-install(TARGETS weft-opt weft-translate weft-profile
+install(TARGETS weft-opt weft-translate weft-profile weft-compile
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS WeftPlugin LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 

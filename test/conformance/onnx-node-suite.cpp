@@ -11,20 +11,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weft/Compiler/Compile.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
-#include "weft/Dialect/ONNX/Transforms/Passes.h"
-#include "weft/Runtime/Artifact/Artifact.h"
 #include "weft/Runtime/Session/Session.h"
-#include "weft/Target/CPU/CPUCodegen.h"
-#include "weft/Target/ONNX/Import.h"
 #include "weft/Target/ONNX/ProtoConversion.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -46,9 +39,7 @@ namespace {
 std::string compile(const std::string &modelPath,
                     const std::string &artifactPath) {
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registry.insert<weft::ONNXDialect>();
+  weft::registerCompilerDialects(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   std::string first;
@@ -57,78 +48,17 @@ std::string compile(const std::string &modelPath,
       first = d.str();
     return success();
   });
-  auto module = weft::importONNXModel(&context, modelPath);
-  if (!module)
-    return "import: " + first;
-  func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
-  std::string manifest =
-      "weft-manifest 1\nentry " + std::string(weft::kEntryPointName) + "\n";
-  auto line = [&](StringRef role, Attribute name, Type type) -> std::string {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || !tensor.hasStaticShape())
-      return "";
-    Type e = tensor.getElementType();
-    std::string dtype = e.isF32()                 ? "f32"
-                        : e.isF64()               ? "f64"
-                        : e.isF16()               ? "f16"
-                        : e.isInteger(1)          ? "bool"
-                        : e.isSignlessInteger(64) ? "i64"
-                        : e.isSignlessInteger(32) ? "i32"
-                        : e.isSignlessInteger(16) ? "i16"
-                        : e.isSignlessInteger(8)  ? "i8"
-                        : e.isUnsignedInteger(8)  ? "u8"
-                                                  : "";
-    if (dtype.empty())
-      return "";
-    std::string text =
-        (role + " " + cast<StringAttr>(name).getValue() + " " + dtype + " ")
-            .str();
-    if (tensor.getRank() == 0)
-      text += "scalar";
-    for (int64_t i = 0; i < tensor.getRank(); ++i)
-      text += (i ? "," : "") + std::to_string(tensor.getDimSize(i));
-    return text + "\n";
-  };
-  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
-    std::string l = line("input", entry.getArgAttr(i, "onnx.name"),
-                         entry.getArgument(i).getType());
-    if (l.empty())
-      return "input type not supported by the runtime";
-    manifest += l;
-  }
-  PassManager simplify(&context);
-  weft::buildSimplifyONNXPipeline(simplify, weft::SimplifyONNXOptions());
-  if (failed(simplify.run(*module)))
-    return "simplify: " + first;
-  for (unsigned i = 0; i < entry.getNumResults(); ++i) {
-    std::string l = line("output", entry.getResultAttr(i, "onnx.name"),
-                         entry.getFunctionType().getResult(i));
-    if (l.empty())
-      return "output type not supported by the runtime";
-    manifest += l;
-  }
-  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-    entry.removeArgAttr(i, "onnx.name");
-  for (unsigned i = 0; i < entry.getNumResults(); ++i)
-    entry.removeResultAttr(i, StringAttr::get(&context, "onnx.name"));
-  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-  PassManager lower(&context);
-  weft::buildCPULoweringPipeline(lower);
-  if (failed(lower.run(*module)))
-    return first.empty() ? "lowering failed" : first;
-  std::string error, target;
-  auto object = weft::emitHostObject(*module, 2, target, error);
-  if (failed(object))
-    return error;
-  auto library = weft::linkSharedObject(*object, error);
-  if (failed(library))
-    return error;
-  rt::ArtifactWriter writer;
-  writer.addSection(rt::format::SectionKind::Manifest, manifest);
-  writer.addSection(rt::format::SectionKind::HostCode, *library,
-                    rt::format::kRequired, 4096);
-  rt::Status status = writer.writeFile(artifactPath);
-  return status ? "" : status.getMessage();
+  weft::CompileOptions options;
+  options.optLevel = 2; // the suite compiles ~1000 models
+  auto artifact = weft::compileModel(context, modelPath, options);
+  if (failed(artifact))
+    return first.empty() ? "compilation failed" : first;
+  std::error_code ec;
+  llvm::raw_fd_ostream out(artifactPath, ec);
+  if (ec)
+    return "cannot write " + artifactPath;
+  out << *artifact;
+  return "";
 }
 
 /// Reads a TensorProto file into a runtime tensor of `dtype`.

@@ -49,8 +49,7 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
 }
 
 /// Cast and CastLike (whose target type is its second operand's).
-template <typename OpTy>
-struct CastToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy> struct CastToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -105,8 +104,9 @@ struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
       offsets[axis] = rewriter.getIndexAttr(offset);
       for (int64_t d : pieceType.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));
-      pieces.push_back(tensor::ExtractSliceOp::create(
-          rewriter, op.getLoc(), pieceType, op.getInput(), offsets, sizes, strides));
+      pieces.push_back(tensor::ExtractSliceOp::create(rewriter, op.getLoc(),
+                                                      pieceType, op.getInput(),
+                                                      offsets, sizes, strides));
       offset += pieceType.getDimSize(axis);
     }
     if (offset != type.getDimSize(axis))

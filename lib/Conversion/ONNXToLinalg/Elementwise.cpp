@@ -23,8 +23,8 @@ namespace {
 
 /// Builds the scalar result from the scalar operands; null if the element
 /// type is not supported.
-using ScalarBuilder = std::function<Value(OpBuilder &, Location, ValueRange,
-                                          Type resultType)>;
+using ScalarBuilder =
+    std::function<Value(OpBuilder &, Location, ValueRange, Type resultType)>;
 
 /// A float attribute of the op being lowered, or `fallback`.
 double floatAttr(Operation *op, StringRef name, double fallback) {
@@ -35,8 +35,8 @@ double floatAttr(Operation *op, StringRef name, double fallback) {
 }
 
 /// Builders that read the op's attributes (alpha, beta, ...).
-using AttributedBuilder = std::function<Value(OpBuilder &, Location, ValueRange,
-                                              Type, Operation *)>;
+using AttributedBuilder =
+    std::function<Value(OpBuilder &, Location, ValueRange, Type, Operation *)>;
 
 Value constantLike(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
@@ -85,16 +85,20 @@ const llvm::StringMap<AttributedBuilder> &getAttributedBuilders() {
     m["onnx.LeakyRelu"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                               Operation *op) -> Value {
       Value x = a[0], zero = c(b, l, t, 0);
-      Value neg = arith::MulFOp::create(b, l, x, c(b, l, t, floatAttr(op, "alpha", 0.01)));
-      Value isPositive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
+      Value neg = arith::MulFOp::create(
+          b, l, x, c(b, l, t, floatAttr(op, "alpha", 0.01)));
+      Value isPositive =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
       return arith::SelectOp::create(b, l, isPositive, x, neg);
     };
-    auto elu = [=](OpBuilder &b, Location l, Value x, Type t, double alpha) -> Value {
+    auto elu = [=](OpBuilder &b, Location l, Value x, Type t,
+                   double alpha) -> Value {
       Value zero = c(b, l, t, 0), one = c(b, l, t, 1);
       Value e = arith::MulFOp::create(
           b, l, c(b, l, t, alpha),
           arith::SubFOp::create(b, l, math::ExpOp::create(b, l, x), one));
-      Value isPositive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
+      Value isPositive =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
       return arith::SelectOp::create(b, l, isPositive, x, e);
     };
     m["onnx.Elu"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
@@ -105,7 +109,8 @@ const llvm::StringMap<AttributedBuilder> &getAttributedBuilders() {
                          Operation *op) -> Value {
       double alpha = floatAttr(op, "alpha", 1.67326319217681884765625);
       double gamma = floatAttr(op, "gamma", 1.05070102214813232421875);
-      return arith::MulFOp::create(b, l, c(b, l, t, gamma), elu(b, l, a[0], t, alpha));
+      return arith::MulFOp::create(b, l, c(b, l, t, gamma),
+                                   elu(b, l, a[0], t, alpha));
     };
     m["onnx.Celu"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                          Operation *op) -> Value {
@@ -115,57 +120,74 @@ const llvm::StringMap<AttributedBuilder> &getAttributedBuilders() {
       Value inner = arith::MulFOp::create(
           b, l, al,
           arith::SubFOp::create(
-              b, l, math::ExpOp::create(b, l, arith::DivFOp::create(b, l, a[0], al)),
+              b, l,
+              math::ExpOp::create(b, l, arith::DivFOp::create(b, l, a[0], al)),
               one));
-      return arith::AddFOp::create(b, l, arith::MaximumFOp::create(b, l, zero, a[0]),
-                                   arith::MinimumFOp::create(b, l, zero, inner));
+      return arith::AddFOp::create(
+          b, l, arith::MaximumFOp::create(b, l, zero, a[0]),
+          arith::MinimumFOp::create(b, l, zero, inner));
     };
     m["onnx.HardSigmoid"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                                 Operation *op) -> Value {
       Value y = arith::AddFOp::create(
-          b, l, arith::MulFOp::create(b, l, c(b, l, t, floatAttr(op, "alpha", 0.2)), a[0]),
+          b, l,
+          arith::MulFOp::create(b, l, c(b, l, t, floatAttr(op, "alpha", 0.2)),
+                                a[0]),
           c(b, l, t, floatAttr(op, "beta", 0.5)));
       return arith::MinimumFOp::create(
-          b, l, c(b, l, t, 1), arith::MaximumFOp::create(b, l, c(b, l, t, 0), y));
+          b, l, c(b, l, t, 1),
+          arith::MaximumFOp::create(b, l, c(b, l, t, 0), y));
     };
     m["onnx.HardSwish"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                               Operation *) -> Value {
       Value y = arith::AddFOp::create(
-          b, l, arith::MulFOp::create(b, l, c(b, l, t, 1.0 / 6), a[0]), c(b, l, t, 0.5));
-      y = arith::MinimumFOp::create(b, l, c(b, l, t, 1),
-                                    arith::MaximumFOp::create(b, l, c(b, l, t, 0), y));
+          b, l, arith::MulFOp::create(b, l, c(b, l, t, 1.0 / 6), a[0]),
+          c(b, l, t, 0.5));
+      y = arith::MinimumFOp::create(
+          b, l, c(b, l, t, 1),
+          arith::MaximumFOp::create(b, l, c(b, l, t, 0), y));
       return arith::MulFOp::create(b, l, a[0], y);
     };
-    m["onnx.ThresholdedRelu"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
-                                    Operation *op) -> Value {
-      Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0],
-                                          c(b, l, t, floatAttr(op, "alpha", 1.0)));
+    m["onnx.ThresholdedRelu"] = [=](OpBuilder &b, Location l, ValueRange a,
+                                    Type t, Operation *op) -> Value {
+      Value above =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0],
+                                c(b, l, t, floatAttr(op, "alpha", 1.0)));
       return arith::SelectOp::create(b, l, above, a[0], c(b, l, t, 0));
     };
     m["onnx.Softplus"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                              Operation *) -> Value {
       return math::LogOp::create(
-          b, l, arith::AddFOp::create(b, l, math::ExpOp::create(b, l, a[0]), c(b, l, t, 1)));
+          b, l,
+          arith::AddFOp::create(b, l, math::ExpOp::create(b, l, a[0]),
+                                c(b, l, t, 1)));
     };
     m["onnx.Softsign"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                              Operation *) -> Value {
       return arith::DivFOp::create(
           b, l, a[0],
-          arith::AddFOp::create(b, l, math::AbsFOp::create(b, l, a[0]), c(b, l, t, 1)));
+          arith::AddFOp::create(b, l, math::AbsFOp::create(b, l, a[0]),
+                                c(b, l, t, 1)));
     };
     m["onnx.Mish"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                          Operation *) -> Value {
       Value softplus = math::LogOp::create(
-          b, l, arith::AddFOp::create(b, l, math::ExpOp::create(b, l, a[0]), c(b, l, t, 1)));
-      return arith::MulFOp::create(b, l, a[0], math::TanhOp::create(b, l, softplus));
+          b, l,
+          arith::AddFOp::create(b, l, math::ExpOp::create(b, l, a[0]),
+                                c(b, l, t, 1)));
+      return arith::MulFOp::create(b, l, a[0],
+                                   math::TanhOp::create(b, l, softplus));
     };
     m["onnx.Sign"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                          Operation *) -> Value {
       Value zero = c(b, l, t, 0);
-      Value pos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], zero);
-      Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], zero);
+      Value pos =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], zero);
+      Value neg =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0], zero);
       return arith::SelectOp::create(
-          b, l, pos, c(b, l, t, 1), arith::SelectOp::create(b, l, neg, c(b, l, t, -1), zero));
+          b, l, pos, c(b, l, t, 1),
+          arith::SelectOp::create(b, l, neg, c(b, l, t, -1), zero));
     };
     return m;
   }();
@@ -195,10 +217,12 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
     m["onnx.Or"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
       return arith::OrIOp::create(b, loc, a[0], a[1]);
     };
-    m["onnx.Xor"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Xor"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type) -> Value {
       return arith::XOrIOp::create(b, loc, a[0], a[1]);
     };
-    m["onnx.Not"] = [](OpBuilder &b, Location loc, ValueRange a, Type) -> Value {
+    m["onnx.Not"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type) -> Value {
       Value one = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
       return arith::XOrIOp::create(b, loc, a[0], one);
     };

@@ -1,4 +1,5 @@
-//===- Normalization.cpp - Clip, LayerNormalization and Slice to linalg ----===//
+//===- Normalization.cpp - Clip, LayerNormalization and Slice to linalg
+//----===//
 
 #include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
@@ -24,7 +25,8 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
     if (!type || !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a float tensor");
     SmallVector<Value> inputs = {op.getInput()};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(type.getRank())};
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(type.getRank())};
     bool hasMin = !isa<NoneType>(op.getMin().getType());
     bool hasMax = !isa<NoneType>(op.getMax().getType());
     AffineMap scalar = AffineMap::get(type.getRank(), 0, {}, getContext());
@@ -62,7 +64,8 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
   LogicalResult matchAndRewrite(ONNXLayerNormalizationOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = dyn_cast<RankedTensorType>(op.getX().getType());
-    if (!type || !type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
     for (unsigned i = 1; i < op->getNumResults(); ++i)
       if (!op->getResult(i).use_empty())
@@ -88,15 +91,20 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
     auto outerType = RankedTensorType::get(outerShape, elt);
     AffineMap full = rewriter.getMultiDimIdentityMap(rank);
     AffineMap outer = AffineMap::get(rank, 0, outerExprs, context);
-    SmallVector<utils::IteratorType> reducing(rank, utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> reducing(rank,
+                                              utils::IteratorType::parallel);
     for (int64_t d = axis; d < rank; ++d)
       reducing[d] = utils::IteratorType::reduction;
-    SmallVector<utils::IteratorType> parallel(rank, utils::IteratorType::parallel);
-    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
-    Value n = arith::ConstantOp::create(rewriter, loc, rewriter.getFloatAttr(elt, count));
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
+    Value n = arith::ConstantOp::create(rewriter, loc,
+                                        rewriter.getFloatAttr(elt, count));
     auto reduce = [&](Value input, Value center) {
       Value empty = tensor::EmptyOp::create(rewriter, loc, outerShape, elt);
-      Value init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+      Value init =
+          linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
       SmallVector<Value> ins = {input};
       SmallVector<AffineMap> maps = {full};
       if (center) {
@@ -104,28 +112,30 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
         maps.push_back(outer);
       }
       maps.push_back(outer);
-      Value sum = linalg::GenericOp::create(
-                      rewriter, loc, TypeRange{outerType}, ins, ValueRange{init},
-                      maps, reducing,
-                      [&](OpBuilder &b, Location l, ValueRange args) {
-                        Value v = args[0];
-                        if (center) {
-                          // `center` holds the sum: the mean is sum / n.
-                          Value mean = arith::DivFOp::create(b, l, args[1], n);
-                          Value diff = arith::SubFOp::create(b, l, v, mean);
-                          v = arith::MulFOp::create(b, l, diff, diff);
-                        }
-                        linalg::YieldOp::create(
-                            b, l, arith::AddFOp::create(b, l, args.back(), v).getResult());
-                      })
-                      .getResult(0);
+      Value sum =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{outerType}, ins, ValueRange{init}, maps,
+              reducing,
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value v = args[0];
+                if (center) {
+                  // `center` holds the sum: the mean is sum / n.
+                  Value mean = arith::DivFOp::create(b, l, args[1], n);
+                  Value diff = arith::SubFOp::create(b, l, v, mean);
+                  v = arith::MulFOp::create(b, l, diff, diff);
+                }
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::AddFOp::create(b, l, args.back(), v).getResult());
+              })
+              .getResult(0);
       return sum;
     };
     Value mean = reduce(op.getX(), nullptr);
     Value var = reduce(op.getX(), mean); // sums; both divided by n below
     SmallVector<Value> ins = {op.getX(), mean, var, op.getScale()};
-    SmallVector<AffineMap> maps = {full, outer, outer,
-                                   AffineMap::get(rank, 0, innerExprs, context)};
+    SmallVector<AffineMap> maps = {
+        full, outer, outer, AffineMap::get(rank, 0, innerExprs, context)};
     auto scaleType = dyn_cast<RankedTensorType>(op.getScale().getType());
     if (!scaleType || scaleType.getRank() != rank - axis)
       return rewriter.notifyMatchFailure(op, "scale does not span the axes");
@@ -142,7 +152,8 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value m = arith::DivFOp::create(b, l, args[1], n);
           Value v = arith::DivFOp::create(b, l, args[2], n);
-          Value eps = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, epsilon));
+          Value eps =
+              arith::ConstantOp::create(b, l, b.getFloatAttr(elt, epsilon));
           Value norm = arith::DivFOp::create(
               b, l, arith::SubFOp::create(b, l, args[0], m),
               math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, v, eps)));
@@ -180,8 +191,8 @@ struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
     if (!starts || !axes || !steps)
       return rewriter.notifyMatchFailure(op, "non-constant slice parameters");
     int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-        sizes, strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+        strides(rank, rewriter.getIndexAttr(1));
     for (int64_t d : resultType.getShape())
       sizes.push_back(rewriter.getIndexAttr(d));
     for (size_t i = 0; i < starts->size(); ++i) {

@@ -225,9 +225,11 @@ struct ArgReduceToLinalg : OpRewritePattern<OpTy> {
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !type.hasStaticShape() ||
-        !resultType.hasStaticShape() || !isa<FloatType>(type.getElementType()) ||
+        !resultType.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()) ||
         !resultType.getElementType().isInteger(64))
-      return rewriter.notifyMatchFailure(op, "not a static float arg-reduction");
+      return rewriter.notifyMatchFailure(op,
+                                         "not a static float arg-reduction");
     int64_t rank = type.getRank(), axis = op.getAxis();
     if (axis < 0)
       axis += rank;
@@ -244,26 +246,31 @@ struct ArgReduceToLinalg : OpRewritePattern<OpTy> {
       }
     double start = isMax ? -std::numeric_limits<double>::infinity()
                          : std::numeric_limits<double>::infinity();
-    Value bestInit = linalg::FillOp::create(
-                         rewriter, loc,
-                         ValueRange{arith::ConstantOp::create(
-                             rewriter, loc, rewriter.getFloatAttr(elt, start))},
-                         ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, elt)})
-                         .getResult(0);
-    Value indexInit = linalg::FillOp::create(
-                          rewriter, loc,
-                          ValueRange{arith::ConstantOp::create(
-                              rewriter, loc, rewriter.getI64IntegerAttr(0))},
-                          ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, i64)})
-                          .getResult(0);
+    Value bestInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getFloatAttr(elt, start))},
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, elt)})
+            .getResult(0);
+    Value indexInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getI64IntegerAttr(0))},
+            ValueRange{tensor::EmptyOp::create(rewriter, loc, shape, i64)})
+            .getResult(0);
     AffineMap reduced = AffineMap::get(rank, 0, exprs, context);
-    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;
     auto generic = linalg::GenericOp::create(
         rewriter, loc,
-        TypeRange{RankedTensorType::get(shape, elt), RankedTensorType::get(shape, i64)},
+        TypeRange{RankedTensorType::get(shape, elt),
+                  RankedTensorType::get(shape, i64)},
         ValueRange{op.getData()}, ValueRange{bestInit, indexInit},
-        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank), reduced, reduced},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank), reduced,
+                            reduced},
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index = arith::IndexCastOp::create(
               b, l, i64, linalg::IndexOp::create(b, l, axis));
@@ -271,22 +278,25 @@ struct ArgReduceToLinalg : OpRewritePattern<OpTy> {
                                          : arith::CmpFPredicate::OGT)
                                  : (last ? arith::CmpFPredicate::OLE
                                          : arith::CmpFPredicate::OLT);
-          Value better = arith::CmpFOp::create(b, l, predicate, args[0], args[1]);
+          Value better =
+              arith::CmpFOp::create(b, l, predicate, args[0], args[1]);
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, args[0], args[1]),
-                         arith::SelectOp::create(b, l, better, index, args[2])});
+              ValueRange{
+                  arith::SelectOp::create(b, l, better, args[0], args[1]),
+                  arith::SelectOp::create(b, l, better, index, args[2])});
         });
     Value indices = generic.getResult(1);
     if (cast<RankedTensorType>(indices.getType()) != resultType) {
-      auto shapeType =
-          RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType());
+      auto shapeType = RankedTensorType::get({resultType.getRank()},
+                                             rewriter.getIndexType());
       SmallVector<APInt> dims;
       for (int64_t d : resultType.getShape())
         dims.push_back(APInt(64, d));
       Value target = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(shapeType, dims));
-      indices = tensor::ReshapeOp::create(rewriter, loc, resultType, indices, target);
+      indices =
+          tensor::ReshapeOp::create(rewriter, loc, resultType, indices, target);
     }
     rewriter.replaceOp(op, indices);
     return success();

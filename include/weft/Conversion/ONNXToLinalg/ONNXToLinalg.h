@@ -21,7 +21,8 @@ void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateONNXArgReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXArgReductionToLinalgPatterns(
+    mlir::RewritePatternSet &patterns);
 void populateONNXCastConcatToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXNormalizationToLinalgPatterns(

@@ -1,0 +1,37 @@
+//===- Compile.h - An ONNX model to a .weft artifact ------------*- C++ -*-===//
+//
+// The compiler's pipeline as one call: import, simplify, lower to native
+// code for this CPU, and pack the artifact (manifest, target, host code).
+// weft-compile and the test runners use it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_COMPILER_COMPILE_H
+#define WEFT_COMPILER_COMPILE_H
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/LogicalResult.h"
+
+#include <string>
+
+namespace weft {
+
+/// How to compile.
+struct CompileOptions {
+  /// LLVM optimization level (0-3).
+  int optLevel = 3;
+};
+
+/// Compiles the ONNX model at `modelPath` and returns the serialized
+/// artifact. Errors are emitted as diagnostics on `context` (naming the
+/// model and node) and yield failure.
+llvm::FailureOr<std::string> compileModel(mlir::MLIRContext &context,
+                                          llvm::StringRef modelPath,
+                                          const CompileOptions &options = {});
+
+/// Registers every dialect and extension the compiler uses with `registry`.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+} // namespace weft
+
+#endif // WEFT_COMPILER_COMPILE_H

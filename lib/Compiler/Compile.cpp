@@ -1,0 +1,116 @@
+//===- Compile.cpp - An ONNX model to a .weft artifact ---------------------===//
+
+#include "weft/Compiler/Compile.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+#include "weft/Dialect/ONNX/Transforms/Passes.h"
+#include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Target/CPU/CPUCodegen.h"
+#include "weft/Target/ONNX/Import.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+
+namespace weft {
+
+void registerCompilerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<ONNXDialect>();
+}
+
+/// The manifest's name of an element type, or "" if the runtime has none.
+static std::string dtypeName(Type type) {
+  if (type.isF32())
+    return "f32";
+  if (type.isF64())
+    return "f64";
+  if (type.isF16())
+    return "f16";
+  if (type.isInteger(1))
+    return "bool";
+  if (type.isUnsignedInteger(8))
+    return "u8";
+  if (type.isSignlessInteger(64) || type.isSignlessInteger(32) ||
+      type.isSignlessInteger(16) || type.isSignlessInteger(8))
+    return "i" + std::to_string(type.getIntOrFloatBitWidth());
+  return "";
+}
+
+/// One manifest line for a graph input or output, or an error on `loc`.
+static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
+                                     Location loc) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  std::string dtype = tensor ? dtypeName(tensor.getElementType()) : "";
+  std::string label = name ? name.getValue().str() : role.str();
+  if (!tensor || !tensor.hasStaticShape() || dtype.empty())
+    return emitError(loc) << role << " '" << label << "' has type " << type
+                          << ", which compiled models cannot take yet "
+                             "(static-shaped tensors of numbers only)";
+  std::string line = (role + " " + label + " " + dtype + " ").str();
+  if (tensor.getRank() == 0)
+    line += "scalar";
+  for (int64_t i = 0; i < tensor.getRank(); ++i)
+    line += (i ? "," : "") + std::to_string(tensor.getDimSize(i));
+  return line + "\n";
+}
+
+FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
+                                    const CompileOptions &options) {
+  auto module = importONNXModel(&context, modelPath);
+  if (!module)
+    return failure();
+  func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
+  std::string manifest =
+      "weft-manifest 1\nentry " + std::string(kEntryPointName) + "\n";
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    auto line = ioLine("input", entry.getArgAttrOfType<StringAttr>(i, "onnx.name"),
+                       entry.getArgument(i).getType(), entry.getLoc());
+    if (failed(line))
+      return failure();
+    manifest += *line;
+  }
+  // Output types are known once shapes are inferred and folded.
+  PassManager simplify(&context);
+  buildSimplifyONNXPipeline(simplify, SimplifyONNXOptions());
+  if (failed(simplify.run(*module)))
+    return failure();
+  for (unsigned i = 0; i < entry.getNumResults(); ++i) {
+    auto line =
+        ioLine("output", entry.getResultAttrOfType<StringAttr>(i, "onnx.name"),
+               entry.getFunctionType().getResult(i), entry.getLoc());
+    if (failed(line))
+      return failure();
+    manifest += *line;
+  }
+  // The names are in the manifest; LLVM has no use for them.
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    entry.removeArgAttr(i, "onnx.name");
+  for (unsigned i = 0; i < entry.getNumResults(); ++i)
+    entry.removeResultAttr(i, StringAttr::get(&context, "onnx.name"));
+  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+
+  PassManager lower(&context);
+  buildCPULoweringPipeline(lower);
+  if (failed(lower.run(*module)))
+    return failure();
+  std::string target, error;
+  auto object = emitHostObject(*module, options.optLevel, target, error);
+  auto library = succeeded(object) ? linkSharedObject(*object, error)
+                                   : FailureOr<std::string>(failure());
+  if (failed(library))
+    return emitError(module->getLoc()) << error;
+
+  using runtime::format::SectionKind;
+  runtime::ArtifactWriter writer;
+  writer.addSection(SectionKind::Manifest, manifest);
+  writer.addSection(SectionKind::Target, target);
+  writer.addSection(SectionKind::HostCode, *library, runtime::format::kRequired,
+                    4096);
+  return writer.serialize();
+}
+
+} // namespace weft
