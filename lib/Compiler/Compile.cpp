@@ -1,4 +1,5 @@
-//===- Compile.cpp - An ONNX model to a .weft artifact ---------------------===//
+//===- Compile.cpp - An ONNX model to a .weft artifact
+//---------------------===//
 
 #include "weft/Compiler/Compile.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -67,8 +68,9 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   std::string manifest =
       "weft-manifest 1\nentry " + std::string(kEntryPointName) + "\n";
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
-    auto line = ioLine("input", entry.getArgAttrOfType<StringAttr>(i, "onnx.name"),
-                       entry.getArgument(i).getType(), entry.getLoc());
+    auto line =
+        ioLine("input", entry.getArgAttrOfType<StringAttr>(i, "onnx.name"),
+               entry.getArgument(i).getType(), entry.getLoc());
     if (failed(line))
       return failure();
     manifest += *line;

@@ -62,7 +62,8 @@ StatusOr<Tensor> readNpy(const std::string &path) {
               shapeText = field("shape");
   if (descr.empty() || order.empty() || shapeText.empty())
     return Status(StatusCode::InvalidArgument,
-                  path + ": bad .npy header (no descr, fortran_order or shape)");
+                  path +
+                      ": bad .npy header (no descr, fortran_order or shape)");
   if (order.rfind("False", 0) != 0 && order.rfind(" False", 0) != 0)
     return Status(StatusCode::Unsupported,
                   path + ": Fortran order is not supported");

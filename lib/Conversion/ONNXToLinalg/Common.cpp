@@ -3,6 +3,9 @@
 
 #include "Common.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
 using namespace mlir;
 
 namespace weft {
@@ -44,6 +47,29 @@ AffineMap getBroadcastMap(RankedTensorType input, RankedTensorType result,
                               : getAffineDimExpr(d + offset, context));
   }
   return AffineMap::get(rank, 0, exprs, context);
+}
+
+Value makeFilledTensor(OpBuilder &builder, Location loc,
+                       ArrayRef<int64_t> shape, Type element, double value) {
+  Attribute attr =
+      isa<FloatType>(element)
+          ? Attribute(builder.getFloatAttr(element, value))
+          : Attribute(builder.getIntegerAttr(element, int64_t(value)));
+  Value fill = arith::ConstantOp::create(builder, loc, cast<TypedAttr>(attr));
+  Value empty = tensor::EmptyOp::create(builder, loc, shape, element);
+  return linalg::FillOp::create(builder, loc, fill, empty).getResult(0);
+}
+
+Value reshapeTo(OpBuilder &builder, Location loc, Value value,
+                RankedTensorType type) {
+  auto shapeType =
+      RankedTensorType::get({type.getRank()}, builder.getIndexType());
+  SmallVector<APInt> dims;
+  for (int64_t d : type.getShape())
+    dims.push_back(APInt(64, d));
+  Value shape = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(shapeType, dims));
+  return tensor::ReshapeOp::create(builder, loc, type, value, shape);
 }
 
 } // namespace weft

@@ -20,6 +20,15 @@ mlir::AffineMap getBroadcastMap(mlir::RankedTensorType input,
                                 mlir::RankedTensorType result,
                                 mlir::MLIRContext *context);
 
+/// A static tensor of `shape` filled with `value` (floats or integers).
+mlir::Value makeFilledTensor(mlir::OpBuilder &builder, mlir::Location loc,
+                             llvm::ArrayRef<int64_t> shape, mlir::Type element,
+                             double value);
+
+/// `value` with the static shape of `type` (same element count).
+mlir::Value reshapeTo(mlir::OpBuilder &builder, mlir::Location loc,
+                      mlir::Value value, mlir::RankedTensorType type);
+
 } // namespace weft
 
 #endif // WEFT_LIB_CONVERSION_ONNXTOLINALG_COMMON_H

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
@@ -146,11 +147,7 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     for (int64_t i = 3; i < int64_t(yShape.size()); ++i)
       yGroups.push_back({i});
     auto groupedType = RankedTensorType::get(yShape, elt);
-    Value zero =
-        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, yShape, elt);
-    Value init =
-        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    Value init = makeFilledTensor(rewriter, loc, yShape, elt, 0.0);
     SmallVector<utils::IteratorType> iterators(3 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
@@ -240,11 +237,7 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     // The window's extent comes from a shape-only tensor.
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, w.kernel, elt);
     double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-    Value startValue = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getFloatAttr(elt, start));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
-    Value init =
-        linalg::FillOp::create(rewriter, loc, startValue, empty).getResult(0);
+    Value init = makeFilledTensor(rewriter, loc, yType.getShape(), elt, start);
     SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(spatial, utils::IteratorType::reduction);
@@ -312,11 +305,7 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
     for (int64_t s = 2; s < rank; ++s)
       outExprs.push_back(getAffineConstantExpr(0, context));
     double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-    Value startValue = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getFloatAttr(elt, start));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
-    Value init =
-        linalg::FillOp::create(rewriter, loc, startValue, empty).getResult(0);
+    Value init = makeFilledTensor(rewriter, loc, yType.getShape(), elt, start);
     SmallVector<utils::IteratorType> iterators(2,
                                                utils::IteratorType::parallel);
     iterators.append(rank - 2, utils::IteratorType::reduction);

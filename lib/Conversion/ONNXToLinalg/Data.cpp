@@ -1,6 +1,7 @@
 //===- Data.cpp - Constants, reshapes and transposes
 //-----------------------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -54,15 +55,8 @@ struct StaticReshape : RewritePattern {
     if (!resultType || !inputType || !resultType.hasStaticShape() ||
         !inputType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "shapes are not static");
-    auto shapeType =
-        RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType());
-    SmallVector<APInt> dims;
-    for (int64_t d : resultType.getShape())
-      dims.push_back(APInt(64, d));
-    Value shape = arith::ConstantOp::create(
-        rewriter, op->getLoc(), DenseElementsAttr::get(shapeType, dims));
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType,
-                                                   op->getOperand(0), shape);
+    rewriter.replaceOp(
+        op, reshapeTo(rewriter, op->getLoc(), op->getOperand(0), resultType));
     return success();
   }
 };

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -115,11 +116,7 @@ struct ReduceToLinalg : RewritePattern {
                   : *kind == Kind::Min ? std::numeric_limits<double>::infinity()
                   : *kind == Kind::Prod ? 1.0
                                         : 0.0;
-    Value empty = tensor::EmptyOp::create(rewriter, loc, accShape, elt);
-    Value start = arith::ConstantOp::create(rewriter, loc,
-                                            rewriter.getFloatAttr(elt, init));
-    Value filled =
-        linalg::FillOp::create(rewriter, loc, start, empty).getResult(0);
+    Value filled = makeFilledTensor(rewriter, loc, accShape, elt, init);
     SmallVector<utils::IteratorType> iterators;
     for (int64_t d = 0; d < rank; ++d)
       iterators.push_back((*reduced)[d] ? utils::IteratorType::reduction
@@ -191,14 +188,7 @@ struct ReduceToLinalg : RewritePattern {
     if (accType != resultType) {
       if (accType.getNumElements() != resultType.getNumElements())
         return rewriter.notifyMatchFailure(op, "result shape disagrees");
-      auto shapeType = RankedTensorType::get({resultType.getRank()},
-                                             rewriter.getIndexType());
-      SmallVector<APInt> dims;
-      for (int64_t d : resultType.getShape())
-        dims.push_back(APInt(64, d));
-      Value shape = arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(shapeType, dims));
-      acc = tensor::ReshapeOp::create(rewriter, loc, resultType, acc, shape);
+      acc = reshapeTo(rewriter, loc, acc, resultType);
     }
     rewriter.replaceOp(op, acc);
     return success();
@@ -287,17 +277,8 @@ struct ArgReduceToLinalg : OpRewritePattern<OpTy> {
                   arith::SelectOp::create(b, l, better, index, args[2])});
         });
     Value indices = generic.getResult(1);
-    if (cast<RankedTensorType>(indices.getType()) != resultType) {
-      auto shapeType = RankedTensorType::get({resultType.getRank()},
-                                             rewriter.getIndexType());
-      SmallVector<APInt> dims;
-      for (int64_t d : resultType.getShape())
-        dims.push_back(APInt(64, d));
-      Value target = arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(shapeType, dims));
-      indices =
-          tensor::ReshapeOp::create(rewriter, loc, resultType, indices, target);
-    }
+    if (cast<RankedTensorType>(indices.getType()) != resultType)
+      indices = reshapeTo(rewriter, loc, indices, resultType);
     rewriter.replaceOp(op, indices);
     return success();
   }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
@@ -56,10 +57,7 @@ struct SoftmaxToLinalg : OpRewritePattern<OpTy> {
     reducing[axis] = utils::IteratorType::reduction;
 
     auto filled = [&](double value) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, reducedShape, elt);
-      Value init = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getFloatAttr(elt, value));
-      return linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
+      return makeFilledTensor(rewriter, loc, reducedShape, elt, value);
     };
     Value max =
         linalg::GenericOp::create(
