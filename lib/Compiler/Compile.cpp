@@ -2,6 +2,7 @@
 //---------------------===//
 
 #include "weft/Compiler/Compile.h"
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Runtime/Artifact/Artifact.h"
@@ -61,7 +62,14 @@ static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
 
 FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
                                     const CompileOptions &options) {
-  auto module = importONNXModel(&context, modelPath);
+  // Operators with no lowering of their own are compiled from the function
+  // bodies ONNX defines for them, where it defines one.
+  llvm::StringSet<> lowered = getONNXOpsLoweredToLinalg(&context);
+  ImportOptions importOptions;
+  importOptions.expandFunction = [&](StringRef opType) {
+    return !lowered.contains(opType);
+  };
+  auto module = importONNXModel(&context, modelPath, importOptions);
   if (!module)
     return failure();
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");

@@ -20,12 +20,24 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXElementwiseToLinalgPatterns(patterns);
   populateONNXMatMulToLinalgPatterns(patterns);
   populateONNXDataToLinalgPatterns(patterns);
+  populateONNXIndexingToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXArgReductionToLinalgPatterns(patterns);
   populateONNXCastConcatToLinalgPatterns(patterns);
   populateONNXConvPoolToLinalgPatterns(patterns);
   populateONNXNormalizationToLinalgPatterns(patterns);
+}
+
+llvm::StringSet<> getONNXOpsLoweredToLinalg(MLIRContext *context) {
+  context->getOrLoadDialect<ONNXDialect>();
+  RewritePatternSet patterns(context);
+  populateONNXToLinalgConversionPatterns(patterns);
+  llvm::StringSet<> names;
+  for (const auto &pattern : patterns.getNativePatterns())
+    if (std::optional<OperationName> root = pattern->getRootKind())
+      names.insert(root->stripDialect());
+  return names;
 }
 
 namespace {

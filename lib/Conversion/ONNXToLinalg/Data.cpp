@@ -44,8 +44,8 @@ struct EraseUnusedNoValue : OpRewritePattern<ONNXNoValueOp> {
 
 /// Ops that only change a static shape: tensor.reshape to the result shape.
 struct StaticReshape : RewritePattern {
-  StaticReshape(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), 1, context) {}
+  StaticReshape(StringRef opName, MLIRContext *context)
+      : RewritePattern(opName, 1, context) {}
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
     if (!isa<ONNXReshapeOp, ONNXFlattenOp, ONNXSqueezeOp, ONNXUnsqueezeOp>(op))
@@ -98,8 +98,11 @@ struct IdentityToInput : OpRewritePattern<ONNXIdentityOp> {
 } // namespace
 
 void populateONNXDataToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith, EraseUnusedNoValue, StaticReshape,
-               TransposeToLinalg, IdentityToInput>(patterns.getContext());
+  patterns.add<ConstantToArith, EraseUnusedNoValue, TransposeToLinalg,
+               IdentityToInput>(patterns.getContext());
+  for (StringRef name :
+       {"onnx.Reshape", "onnx.Flatten", "onnx.Squeeze", "onnx.Unsqueeze"})
+    patterns.add<StaticReshape>(name, patterns.getContext());
 }
 
 } // namespace weft

@@ -189,6 +189,88 @@ const llvm::StringMap<AttributedBuilder> &getAttributedBuilders() {
           b, l, pos, c(b, l, t, 1),
           arith::SelectOp::create(b, l, neg, c(b, l, t, -1), zero));
     };
+    m["onnx.Shrink"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
+                           Operation *op) -> Value {
+      double lambd = floatAttr(op, "lambd", 0.5), bias = floatAttr(op, "bias", 0);
+      Value below = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0],
+                                          c(b, l, t, -lambd));
+      Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0],
+                                          c(b, l, t, lambd));
+      return arith::SelectOp::create(
+          b, l, below, arith::AddFOp::create(b, l, a[0], c(b, l, t, bias)),
+          arith::SelectOp::create(
+              b, l, above, arith::SubFOp::create(b, l, a[0], c(b, l, t, bias)),
+              c(b, l, t, 0)));
+    };
+    return m;
+  }();
+  return builders;
+}
+
+/// An integer attribute of the op being lowered, or `fallback`.
+int64_t intAttr(Operation *op, StringRef name, int64_t fallback) {
+  auto props = dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute());
+  if (auto attr = props ? props.getAs<IntegerAttr>(name) : nullptr)
+    return attr.getInt();
+  return fallback;
+}
+
+/// Ops whose scalar computation reads attributes and handles integers too.
+const llvm::StringMap<AttributedBuilder> &getAttributedAnyTypeBuilders() {
+  static const llvm::StringMap<AttributedBuilder> builders = [] {
+    llvm::StringMap<AttributedBuilder> m;
+    m["onnx.IsInf"] = [](OpBuilder &b, Location l, ValueRange a, Type,
+                         Operation *op) -> Value {
+      Type t = a[0].getType();
+      if (!isa<FloatType>(t))
+        return nullptr;
+      Value inf = constantLike(b, l, t, INFINITY);
+      Value result = arith::ConstantOp::create(b, l, b.getBoolAttr(false));
+      if (intAttr(op, "detect_positive", 1))
+        result = arith::OrIOp::create(
+            b, l, result,
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0], inf));
+      if (intAttr(op, "detect_negative", 1))
+        result = arith::OrIOp::create(
+            b, l, result,
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[0],
+                                  arith::NegFOp::create(b, l, inf)));
+      return result;
+    };
+    m["onnx.Mod"] = [](OpBuilder &b, Location l, ValueRange a, Type t,
+                       Operation *op) -> Value {
+      if (isa<FloatType>(t))
+        return intAttr(op, "fmod", 0) ? arith::RemFOp::create(b, l, a[0], a[1])
+                                      : Value();
+      if (!t.isSignlessInteger())
+        return nullptr;
+      Value rem = arith::RemSIOp::create(b, l, a[0], a[1]);
+      if (intAttr(op, "fmod", 0))
+        return rem; // the sign of the dividend
+      // Python's %: the sign of the divisor.
+      Value zero = constantLike(b, l, t, 0);
+      Value nonzero =
+          arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, rem, zero);
+      Value signsDiffer = arith::CmpIOp::create(
+          b, l, arith::CmpIPredicate::slt,
+          arith::XOrIOp::create(b, l, rem, a[1]), zero);
+      return arith::SelectOp::create(
+          b, l, arith::AndIOp::create(b, l, nonzero, signsDiffer),
+          arith::AddIOp::create(b, l, rem, a[1]), rem);
+    };
+    m["onnx.BitShift"] = [](OpBuilder &b, Location l, ValueRange a, Type t,
+                            Operation *op) -> Value {
+      if (!t.isSignlessInteger())
+        return nullptr;
+      auto props =
+          dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute());
+      auto direction = props ? props.getAs<StringAttr>("direction") : nullptr;
+      if (!direction)
+        return nullptr;
+      if (direction.getValue() == "LEFT")
+        return arith::ShLIOp::create(b, l, a[0], a[1]);
+      return arith::ShRUIOp::create(b, l, a[0], a[1]);
+    };
     return m;
   }();
   return builders;
@@ -201,7 +283,27 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
     m["onnx.Sub"] = arithmetic<arith::SubFOp, arith::SubIOp>();
     m["onnx.Mul"] = arithmetic<arith::MulFOp, arith::MulIOp>();
     m["onnx.Div"] = arithmetic<arith::DivFOp, arith::DivSIOp>();
-    m["onnx.Pow"] = arithmetic<math::PowFOp>();
+    m["onnx.Pow"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type t) -> Value {
+      // Mixed and integer powers are computed in f64, as ONNX's reference
+      // does, and converted to the base's type.
+      auto toF64 = [&](Value v) -> Value {
+        Type f64 = b.getF64Type();
+        if (v.getType() == f64)
+          return v;
+        if (isa<FloatType>(v.getType()))
+          return arith::ExtFOp::create(b, loc, f64, v);
+        return arith::SIToFPOp::create(b, loc, f64, v);
+      };
+      if (isa<FloatType>(t) && a[0].getType() == t && a[1].getType() == t)
+        return math::PowFOp::create(b, loc, a[0], a[1]);
+      if (!t.isSignlessIntOrFloat() || !a[1].getType().isSignlessIntOrFloat())
+        return nullptr;
+      Value p = math::PowFOp::create(b, loc, toF64(a[0]), toF64(a[1]));
+      if (auto f = dyn_cast<FloatType>(t))
+        return arith::TruncFOp::create(b, loc, t, p);
+      return arith::FPToSIOp::create(b, loc, t, p);
+    };
     m["onnx.Max"] = arithmetic<arith::MaximumFOp, arith::MaxSIOp>();
     m["onnx.Min"] = arithmetic<arith::MinimumFOp, arith::MinSIOp>();
     m["onnx.Equal"] =
@@ -235,6 +337,39 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
     m["onnx.Ceil"] = floatUnary<math::CeilOp>();
     m["onnx.Sin"] = floatUnary<math::SinOp>();
     m["onnx.Cos"] = floatUnary<math::CosOp>();
+    m["onnx.Tan"] = floatUnary<math::TanOp>();
+    m["onnx.Sinh"] = floatUnary<math::SinhOp>();
+    m["onnx.Cosh"] = floatUnary<math::CoshOp>();
+    m["onnx.Asin"] = floatUnary<math::AsinOp>();
+    m["onnx.Acos"] = floatUnary<math::AcosOp>();
+    m["onnx.Atan"] = floatUnary<math::AtanOp>();
+    m["onnx.Asinh"] = floatUnary<math::AsinhOp>();
+    m["onnx.Acosh"] = floatUnary<math::AcoshOp>();
+    m["onnx.Atanh"] = floatUnary<math::AtanhOp>();
+    m["onnx.Round"] = floatUnary<math::RoundEvenOp>();
+    m["onnx.IsNaN"] = [](OpBuilder &b, Location loc, ValueRange a,
+                         Type) -> Value {
+      if (!isa<FloatType>(a[0].getType()))
+        return nullptr;
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0],
+                                   a[0]);
+    };
+    m["onnx.Sum"] = arithmetic<arith::AddFOp, arith::AddIOp>();
+    m["onnx.Mean"] = arithmetic<arith::AddFOp>();
+    m["onnx.PRelu"] = [](OpBuilder &b, Location loc, ValueRange a,
+                         Type t) -> Value {
+      Value zero = constantLike(b, loc, t, 0);
+      if (isa<FloatType>(t))
+        return arith::SelectOp::create(
+            b, loc,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a[0],
+                                  zero),
+            arith::MulFOp::create(b, loc, a[0], a[1]), a[0]);
+      return arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[0], zero),
+          arith::MulIOp::create(b, loc, a[0], a[1]), a[0]);
+    };
     m["onnx.Abs"] = [](OpBuilder &b, Location loc, ValueRange a,
                        Type) -> Value {
       if (isa<FloatType>(a[0].getType()))
@@ -282,31 +417,43 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
   return builders;
 }
 
-/// Any op with a scalar builder: one linalg.generic over the result shape.
+/// The scalar builder for `op`, or null if there is none.
+ScalarBuilder getScalarBuilder(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  const auto &builders = getScalarBuilders();
+  if (auto it = builders.find(name); it != builders.end())
+    return it->second;
+  const auto &floatOnly = getAttributedBuilders();
+  if (auto it = floatOnly.find(name); it != floatOnly.end())
+    return [fn = it->second, op](OpBuilder &b, Location l, ValueRange a,
+                                 Type t) -> Value {
+      if (!isa<FloatType>(t))
+        return nullptr;
+      return fn(b, l, a, t, op);
+    };
+  const auto &anyType = getAttributedAnyTypeBuilders();
+  if (auto it = anyType.find(name); it != anyType.end())
+    return [fn = it->second, op](OpBuilder &b, Location l, ValueRange a,
+                                 Type t) { return fn(b, l, a, t, op); };
+  return nullptr;
+}
+
+/// Sum, Mean, Max and Min take any number of operands: the binary builder is
+/// folded over them (Mean then divides by their count).
+bool isVariadic(Operation *op) {
+  return isa<ONNXSumOp, ONNXMeanOp, ONNXMaxOp, ONNXMinOp>(op);
+}
+
+/// An op with a scalar builder: one linalg.generic over the result shape.
 struct ElementwiseToGeneric : RewritePattern {
-  ElementwiseToGeneric(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+  ElementwiseToGeneric(StringRef opName, MLIRContext *context)
+      : RewritePattern(opName, /*benefit=*/1, context) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    const auto &builders = getScalarBuilders();
-    const auto &attributed = getAttributedBuilders();
-    StringRef name = op->getName().getStringRef();
-    ScalarBuilder build;
-    if (auto it = builders.find(name); it != builders.end())
-      build = it->second;
-    else if (auto at = attributed.find(name); at != attributed.end())
-      build = [fn = at->second, op](OpBuilder &b, Location l, ValueRange a,
-                                    Type t) -> Value {
-        if (!isa<FloatType>(t))
-          return nullptr;
-        return fn(b, l, a, t, op);
-      };
+    ScalarBuilder build = getScalarBuilder(op);
     if (!build || op->getNumResults() != 1)
       return failure();
-    // Max and Min are variadic in ONNX; the scalar builders take two.
-    if (isa<ONNXMaxOp, ONNXMinOp>(op) && op->getNumOperands() != 2)
-      return rewriter.notifyMatchFailure(op, "only two operands are lowered");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result is not ranked");
@@ -325,12 +472,25 @@ struct ElementwiseToGeneric : RewritePattern {
     SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                                utils::IteratorType::parallel);
     bool supported = true;
+    Type element = resultType.getElementType();
     auto generic = linalg::GenericOp::create(
         rewriter, op->getLoc(), TypeRange{resultType}, inputs, ValueRange{init},
         maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value result =
-              build(b, loc, args.drop_back(), resultType.getElementType());
-          if (!result || result.getType() != resultType.getElementType()) {
+          ValueRange operands = args.drop_back();
+          Value result;
+          if (isVariadic(op)) {
+            result = operands[0];
+            for (Value next : operands.drop_front())
+              if (result)
+                result = build(b, loc, {result, next}, element);
+            if (result && isa<ONNXMeanOp>(op))
+              result = arith::DivFOp::create(
+                  b, loc, result,
+                  constantLike(b, loc, element, double(operands.size())));
+          } else {
+            result = build(b, loc, operands, element);
+          }
+          if (!result || result.getType() != element) {
             supported = false;
             result = args.back();
           }
@@ -348,7 +508,14 @@ struct ElementwiseToGeneric : RewritePattern {
 } // namespace
 
 void populateONNXElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ElementwiseToGeneric>(patterns.getContext());
+  // One pattern per op name, so the set says which ops it lowers.
+  MLIRContext *context = patterns.getContext();
+  for (const auto &entry : getScalarBuilders())
+    patterns.add<ElementwiseToGeneric>(entry.getKey(), context);
+  for (const auto &entry : getAttributedBuilders())
+    patterns.add<ElementwiseToGeneric>(entry.getKey(), context);
+  for (const auto &entry : getAttributedAnyTypeBuilders())
+    patterns.add<ElementwiseToGeneric>(entry.getKey(), context);
 }
 
 } // namespace weft

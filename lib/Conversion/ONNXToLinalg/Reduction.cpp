@@ -66,8 +66,8 @@ std::optional<SmallVector<bool>> reducedAxes(Operation *op, int64_t rank) {
 }
 
 struct ReduceToLinalg : RewritePattern {
-  ReduceToLinalg(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), 1, context) {}
+  ReduceToLinalg(StringRef opName, MLIRContext *context)
+      : RewritePattern(opName, 1, context) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
@@ -198,7 +198,11 @@ struct ReduceToLinalg : RewritePattern {
 } // namespace
 
 void populateONNXReductionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceToLinalg>(patterns.getContext());
+  for (StringRef name :
+       {"onnx.ReduceSum", "onnx.ReduceMean", "onnx.ReduceMax", "onnx.ReduceMin",
+        "onnx.ReduceProd", "onnx.ReduceSumSquare", "onnx.ReduceL1",
+        "onnx.ReduceL2", "onnx.ReduceLogSum", "onnx.ReduceLogSumExp"})
+    patterns.add<ReduceToLinalg>(name, patterns.getContext());
 }
 
 } // namespace weft

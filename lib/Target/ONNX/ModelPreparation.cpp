@@ -117,73 +117,174 @@ bool checkFunctionRecursion(
 /// Most nodes that inlining model-local functions may create.
 constexpr int64_t kMaxInlinedNodes = 1000000;
 
-/// Replaces every call of a model-local function by the function's body, with
-/// its internal values renamed apart and attribute references resolved.
-/// Returns false once more than `budget` nodes would have been created.
-bool inlineFunctions(
-    onnx::GraphProto &graph,
-    const std::map<std::string, const onnx::FunctionProto *> &functions,
-    int &callCounter, int64_t &budget) {
+/// Appends the body of `f` as called by `node` to `nodes`: internal values
+/// renamed apart with `prefix`, formal inputs and outputs bound to the call's,
+/// attribute references resolved from the call or, where it leaves one
+/// unset, from `defaults` (else the body op's own default applies).
+void appendFunctionBody(
+    const onnx::NodeProto &node, const onnx::FunctionProto &f,
+    const std::string &prefix,
+    const std::map<std::string, const onnx::AttributeProto *> &defaults,
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes) {
+  std::map<std::string, std::string> rename;
+  for (int i = 0; i < f.input_size(); ++i)
+    rename[f.input(i)] = i < node.input_size() ? node.input(i) : "";
+  for (int i = 0; i < f.output_size(); ++i)
+    rename[f.output(i)] = i < node.output_size() && !node.output(i).empty()
+                              ? node.output(i)
+                              : prefix + f.output(i); // not requested
+  std::map<std::string, const onnx::AttributeProto *> callerAttrs = defaults;
+  for (const auto &attr : node.attribute())
+    callerAttrs[attr.name()] = &attr;
+  auto mapName = [&](const std::string &name) {
+    if (name.empty())
+      return name;
+    auto r = rename.find(name);
+    return r != rename.end() ? r->second : prefix + name;
+  };
+  for (const auto &bodyNode : f.node()) {
+    onnx::NodeProto *copy = nodes.Add();
+    *copy = bodyNode;
+    copy->set_name(prefix + bodyNode.name());
+    for (auto &in : *copy->mutable_input())
+      in = mapName(in);
+    for (auto &out : *copy->mutable_output())
+      out = mapName(out);
+    google::protobuf::RepeatedPtrField<onnx::AttributeProto> attrs;
+    for (const auto &attr : copy->attribute()) {
+      if (attr.ref_attr_name().empty()) {
+        *attrs.Add() = attr;
+        continue;
+      }
+      auto caller = callerAttrs.find(attr.ref_attr_name());
+      if (caller == callerAttrs.end())
+        continue; // unset: the op's default applies
+      onnx::AttributeProto *resolved = attrs.Add();
+      *resolved = *caller->second;
+      resolved->set_name(attr.name());
+    }
+    *copy->mutable_attribute() = attrs;
+  }
+}
+
+/// Replaces every node for which `lookup` gives a function by that
+/// function's body; with `repeat`, until none is left. Returns false once
+/// more than `budget` nodes would have been created.
+using FunctionLookup = std::function<bool(
+    const onnx::NodeProto &, onnx::FunctionProto &,
+    std::map<std::string, const onnx::AttributeProto *> &defaults)>;
+bool expandCalls(onnx::GraphProto &graph, const FunctionLookup &lookup,
+                 bool repeat, int &callCounter, int64_t &budget) {
   bool changed = true;
   while (changed) {
     changed = false;
     google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
     for (auto &node : *graph.mutable_node()) {
-      auto it = functions.find(functionKey(node.domain(), node.op_type()));
-      if (it == functions.end()) {
+      onnx::FunctionProto f;
+      std::map<std::string, const onnx::AttributeProto *> defaults;
+      if (!lookup(node, f, defaults)) {
         *nodes.Add() = node;
         continue;
       }
       changed = true;
-      const onnx::FunctionProto &f = *it->second;
       budget -= f.node_size();
       if (budget < 0)
         return false;
-      std::string prefix =
-          f.name() + "__" + std::to_string(callCounter++) + "__";
-      std::map<std::string, std::string> rename;
-      for (int i = 0; i < f.input_size(); ++i)
-        rename[f.input(i)] = i < node.input_size() ? node.input(i) : "";
-      for (int i = 0; i < f.output_size(); ++i)
-        rename[f.output(i)] = i < node.output_size() && !node.output(i).empty()
-                                  ? node.output(i)
-                                  : prefix + f.output(i); // not requested
-      std::map<std::string, const onnx::AttributeProto *> callerAttrs;
-      for (const auto &attr : node.attribute())
-        callerAttrs[attr.name()] = &attr;
-      auto mapName = [&](const std::string &name) {
-        if (name.empty())
-          return name;
-        auto r = rename.find(name);
-        return r != rename.end() ? r->second : prefix + name;
-      };
-      for (const auto &bodyNode : f.node()) {
-        onnx::NodeProto *copy = nodes.Add();
-        *copy = bodyNode;
-        copy->set_name(prefix + bodyNode.name());
-        for (auto &in : *copy->mutable_input())
-          in = mapName(in);
-        for (auto &out : *copy->mutable_output())
-          out = mapName(out);
-        google::protobuf::RepeatedPtrField<onnx::AttributeProto> attrs;
-        for (const auto &attr : copy->attribute()) {
-          if (attr.ref_attr_name().empty()) {
-            *attrs.Add() = attr;
-            continue;
-          }
-          auto caller = callerAttrs.find(attr.ref_attr_name());
-          if (caller == callerAttrs.end())
-            continue; // unset: the op's default applies
-          onnx::AttributeProto *resolved = attrs.Add();
-          *resolved = *caller->second;
-          resolved->set_name(attr.name());
-        }
-        *copy->mutable_attribute() = attrs;
-      }
+      std::string name = f.name().empty() ? node.op_type() : f.name();
+      appendFunctionBody(node, f,
+                         name + "__" + std::to_string(callCounter++) + "__",
+                         defaults, nodes);
     }
     *graph.mutable_node() = nodes;
+    changed &= repeat;
   }
   return true;
+}
+
+/// Replaces every call of a model-local function by the function's body.
+bool inlineFunctions(
+    onnx::GraphProto &graph,
+    const std::map<std::string, const onnx::FunctionProto *> &functions,
+    int &callCounter, int64_t &budget) {
+  return expandCalls(
+      graph,
+      [&](const onnx::NodeProto &node, onnx::FunctionProto &f,
+          std::map<std::string, const onnx::AttributeProto *> &) {
+        auto it = functions.find(functionKey(node.domain(), node.op_type()));
+        if (it == functions.end())
+          return false;
+        f = *it->second;
+        return true;
+      },
+      /*repeat=*/true, callCounter, budget);
+}
+
+/// The value types ONNX's inference found in `graph` (inputs, outputs,
+/// value_info, initializers), by name.
+std::map<std::string, onnx::TypeProto> collectValueTypes(
+    const onnx::GraphProto &graph) {
+  std::map<std::string, onnx::TypeProto> types;
+  for (const auto *list : {&graph.input(), &graph.output(), &graph.value_info()})
+    for (const auto &info : *list)
+      if (info.has_type())
+        types[info.name()] = info.type();
+  for (const auto &init : graph.initializer()) {
+    onnx::TypeProto type;
+    auto *tensor = type.mutable_tensor_type();
+    tensor->set_elem_type(init.data_type());
+    for (int64_t d : init.dims())
+      tensor->mutable_shape()->add_dim()->set_dim_value(d);
+    types[init.name()] = type;
+  }
+  return types;
+}
+
+/// Replaces the default-domain nodes `options.expandFunction` selects by the
+/// function bodies ONNX's schemas define for them, built for the node's input
+/// types where the body depends on them. One level: bodies that call such
+/// operators again are expanded by the next call, once types are inferred.
+/// Bodies with subgraphs (Range's Loop) are left alone. Returns false if the
+/// budget ran out.
+bool expandSchemaFunctions(onnx::GraphProto &graph, int64_t opset,
+                           const ImportOptions &options, int &callCounter,
+                           int64_t &budget) {
+  std::map<std::string, onnx::TypeProto> types = collectValueTypes(graph);
+  return expandCalls(
+      graph,
+      [&](const onnx::NodeProto &node, onnx::FunctionProto &f,
+          std::map<std::string, const onnx::AttributeProto *> &defaults) {
+        if (!(node.domain().empty() || node.domain() == "ai.onnx") ||
+            !options.expandFunction(node.op_type()))
+          return false;
+        const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+            node.op_type(), int(opset), node.domain());
+        if (!schema)
+          return false;
+        if (schema->HasContextDependentFunction()) {
+          std::vector<onnx::TypeProto> inputTypes;
+          for (const std::string &input : node.input()) {
+            auto it = types.find(input);
+            inputTypes.push_back(it != types.end() ? it->second
+                                                   : onnx::TypeProto());
+          }
+          onnx::FunctionBodyBuildContextImpl context(node, inputTypes);
+          if (!schema->BuildContextDependentFunction(context, f))
+            return false;
+        } else if (schema->HasFunction()) {
+          f = *schema->GetFunction();
+        } else {
+          return false;
+        }
+        for (const auto &bodyNode : f.node())
+          for (const auto &attr : bodyNode.attribute())
+            if (attr.has_g() || attr.graphs_size() > 0)
+              return false;
+        for (const auto &[name, attr] : schema->attributes())
+          if (attr.default_value.type() != onnx::AttributeProto::UNDEFINED)
+            defaults[name] = &attr.default_value;
+        return true;
+      },
+      /*repeat=*/false, callCounter, budget);
 }
 
 /// Reads every tensor stored as external data into raw_data, refusing
@@ -516,6 +617,33 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
           model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
       return fail(error, std::string("type inference failed: ") + e.what());
+    }
+  }
+
+  // Each round expands one level of function bodies and infers the types of
+  // what it created, which the next level's bodies may depend on.
+  for (int round = 0, calls = 1; options.expandFunction && calls > 0;
+       ++round) {
+    calls = 0;
+    int64_t budget = kMaxInlinedNodes;
+    if (round == 8 || !expandSchemaFunctions(*model.mutable_graph(),
+                                             targetOpset, options, calls,
+                                             budget))
+      return fail(error, "expanding operators into their ONNX function "
+                         "bodies does not end or grows the graph past " +
+                             std::to_string(kMaxInlinedNodes) + " nodes");
+    if (calls == 0 || !options.inferShapes)
+      continue;
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type=*/true,
+                                            /*error_mode=*/1,
+                                            /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &e) {
+      return fail(error, std::string("type inference failed after "
+                                     "expanding function bodies: ") +
+                             e.what());
     }
   }
   return true;

@@ -9,16 +9,22 @@
 #define WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace weft {
 
 /// Every onnx-to-linalg pattern.
 void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
 
+/// The onnx op names (without the dialect prefix, e.g. "Conv") for which
+/// populateONNXToLinalgConversionPatterns has at least one pattern.
+llvm::StringSet<> getONNXOpsLoweredToLinalg(mlir::MLIRContext *context);
+
 /// By family (each in its own file).
 void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXArgReductionToLinalgPatterns(

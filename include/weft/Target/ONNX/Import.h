@@ -13,6 +13,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <functional>
+
 namespace weft {
 
 /// What the importer does besides building IR.
@@ -21,6 +23,10 @@ struct ImportOptions {
   bool runChecker = true;
   /// Run ONNX's type and shape inference before building IR.
   bool inferShapes = true;
+  /// Default-domain operators to replace by the function bodies ONNX's
+  /// schemas define for them (after type inference, in the main graph);
+  /// none when unset. A compiler sets it to the ops it has no lowering for.
+  std::function<bool(llvm::StringRef opType)> expandFunction;
   /// Deepest nesting of If/Loop/Scan bodies accepted.
   int maxSubgraphDepth = 32;
 };

@@ -1,0 +1,227 @@
+//===- Indexing.cpp - Gathers, triangles and inference-time dropout -------===//
+//
+// Ops whose output element is read from a computed position of an input:
+// one linalg.generic over the output shape whose body computes the position
+// from linalg.index values (and index operands) and reads it with
+// tensor.extract. Indices out of range are clamped, so a bad index never reads
+// outside the tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+#include "weft/Dialect/ONNX/IR/ConstantData.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+/// `index` (any integer type) as an index into a dim of `size`: negative
+/// values count from the end, then the result is clamped into [0, size).
+Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(b, loc, negative,
+                              arith::AddIOp::create(b, loc, i, n), i);
+  Value last = arith::ConstantIndexOp::create(b, loc, size - 1);
+  i = arith::MaxSIOp::create(b, loc, i, zero);
+  return arith::MinSIOp::create(b, loc, i, last);
+}
+
+/// A normalized axis in [0, rank), or nullopt.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return std::nullopt;
+  return axis;
+}
+
+/// Gather: out[i..., j..., k...] = data[i..., indices[j...], k...].
+struct GatherToLinalg : OpRewritePattern<ONNXGatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXGatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto indicesType = dyn_cast<RankedTensorType>(op.getIndices().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !indicesType || !resultType ||
+        !dataType.hasStaticShape() || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "shapes are not static");
+    auto axis = normalizeAxis(int64_t(op.getAxis()), dataType.getRank());
+    if (!axis)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t indexRank = indicesType.getRank(), rank = resultType.getRank();
+    MLIRContext *context = getContext();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t d = 0; d < indexRank; ++d)
+      indexExprs.push_back(getAffineDimExpr(*axis + d, context));
+    AffineMap indexMap = AffineMap::get(rank, 0, indexExprs, context);
+    Location loc = op.getLoc();
+    Value data = op.getData();
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{resultType}, ValueRange{op.getIndices()},
+        ValueRange{init},
+        ArrayRef<AffineMap>{indexMap, rewriter.getMultiDimIdentityMap(rank)},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> position;
+          for (int64_t d = 0; d < dataType.getRank(); ++d) {
+            if (d < *axis)
+              position.push_back(linalg::IndexOp::create(b, l, d));
+            else if (d == *axis)
+              position.push_back(
+                  normalizeIndex(b, l, args[0], dataType.getDimSize(d)));
+            else
+              position.push_back(
+                  linalg::IndexOp::create(b, l, d - 1 + indexRank));
+          }
+          linalg::YieldOp::create(
+              b, l, ValueRange{tensor::ExtractOp::create(b, l, data, position)});
+        });
+    return success();
+  }
+};
+
+/// GatherElements: out[p] = data[p with p[axis] = indices[p]].
+struct GatherElementsToLinalg : OpRewritePattern<ONNXGatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXGatherElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !resultType || !dataType.hasStaticShape() ||
+        !resultType.hasStaticShape() ||
+        resultType.getRank() != dataType.getRank())
+      return rewriter.notifyMatchFailure(op, "shapes are not static");
+    int64_t rank = resultType.getRank();
+    auto axis = normalizeAxis(int64_t(op.getAxis()), rank);
+    if (!axis)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Location loc = op.getLoc();
+    Value data = op.getData();
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{resultType}, ValueRange{op.getIndices()},
+        ValueRange{init}, ArrayRef<AffineMap>{identity, identity}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> position;
+          for (int64_t d = 0; d < rank; ++d)
+            position.push_back(
+                d == *axis
+                    ? normalizeIndex(b, l, args[0], dataType.getDimSize(d))
+                    : Value(linalg::IndexOp::create(b, l, d)));
+          linalg::YieldOp::create(
+              b, l, ValueRange{tensor::ExtractOp::create(b, l, data, position)});
+        });
+    return success();
+  }
+};
+
+/// Trilu: keeps the upper (col - row >= k) or lower (col - row <= k) triangle
+/// of the last two dims; k is an optional scalar operand.
+struct TriluToLinalg : OpRewritePattern<ONNXTriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXTriluOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
+        type != op.getType())
+      return rewriter.notifyMatchFailure(op, "not a static matrix stack");
+    Location loc = op.getLoc();
+    Value k = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    if (!isa<NoneType>(op.getK().getType())) {
+      auto kType = dyn_cast<RankedTensorType>(op.getK().getType());
+      if (!kType || kType.getNumElements() != 1)
+        return rewriter.notifyMatchFailure(op, "k is not a scalar");
+      SmallVector<Value> zeros(
+          kType.getRank(), arith::ConstantIndexOp::create(rewriter, loc, 0));
+      k = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getIndexType(),
+          tensor::ExtractOp::create(rewriter, loc, op.getK(), zeros));
+    }
+    bool upper = op.getUpper() != 0;
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         element);
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{type}, ValueRange{op.getInput()}, ValueRange{init},
+        ArrayRef<AffineMap>{identity, identity}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value row = linalg::IndexOp::create(b, l, rank - 2);
+          Value col = linalg::IndexOp::create(b, l, rank - 1);
+          Value diagonal = arith::SubIOp::create(b, l, col, row);
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+              diagonal, k);
+          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(element));
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::SelectOp::create(b, l, keep, args[0],
+                                                       zero)});
+        });
+    return success();
+  }
+};
+
+/// Dropout outside training is the identity; its mask, where asked for, is
+/// all true. A training_mode operand must be absent or a constant false.
+struct DropoutToIdentity : OpRewritePattern<ONNXDropoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXDropoutOp op,
+                                PatternRewriter &rewriter) const override {
+    Value training = op.getTrainingMode();
+    if (!isa<NoneType>(training.getType())) {
+      auto constant = training.getDefiningOp<ONNXConstantOp>();
+      auto value = constant ? dyn_cast_or_null<DenseElementsAttr>(
+                                  getConstantOpValue(constant))
+                            : nullptr;
+      if (!value || !value.isSplat() || value.getSplatValue<bool>())
+        return rewriter.notifyMatchFailure(op, "training mode");
+    }
+    if (op.getData().getType() != op.getOutput().getType())
+      return rewriter.notifyMatchFailure(op, "types differ");
+    SmallVector<Value> results{op.getData()};
+    Value mask = op.getMask();
+    if (!isa<NoneType>(mask.getType())) {
+      auto maskType = dyn_cast<RankedTensorType>(mask.getType());
+      if (!maskType || !maskType.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "mask shape is not static");
+      results.push_back(makeFilledTensor(rewriter, op.getLoc(),
+                                         maskType.getShape(),
+                                         maskType.getElementType(), 1));
+    } else {
+      results.push_back(mask);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXIndexingToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<GatherToLinalg, GatherElementsToLinalg, TriluToLinalg,
+               DropoutToIdentity>(patterns.getContext());
+}
+
+} // namespace weft
