@@ -1,6 +1,7 @@
 //===- CastConcat.cpp - Cast and Concat to linalg and tensor
 //---------------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
@@ -14,8 +15,10 @@ namespace weft {
 namespace {
 
 /// Converts one scalar between number types as ONNX's Cast does (floats to
-/// integers truncate; to bool, nonzero is true); null if unsupported.
-Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
+/// integers truncate; to bool, nonzero is true). Integers are signless here;
+/// the flags say which side is unsigned.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to,
+                 bool fromUnsigned, bool toUnsigned) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -32,20 +35,29 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
                ? Value(arith::ExtFOp::create(b, loc, to, x))
                : Value(arith::TruncFOp::create(b, loc, to, x));
   if (fromFloat && toInt)
-    return toInt.isUnsigned() ? nullptr
-                              : Value(arith::FPToSIOp::create(b, loc, to, x));
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                      : Value(arith::FPToSIOp::create(b, loc, to, x));
+  bool zeroExtend = fromInt && (fromInt.getWidth() == 1 || fromUnsigned);
   if (fromInt && toFloat)
-    return fromInt.getWidth() == 1 || fromInt.isUnsigned()
-               ? Value(arith::UIToFPOp::create(b, loc, to, x))
-               : Value(arith::SIToFPOp::create(b, loc, to, x));
-  if (fromInt && toInt && fromInt.isSignless() && toInt.isSignless()) {
+    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                      : Value(arith::SIToFPOp::create(b, loc, to, x));
+  if (fromInt && toInt) {
     if (fromInt.getWidth() < toInt.getWidth())
-      return fromInt.getWidth() == 1
-                 ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                 : Value(arith::ExtSIOp::create(b, loc, to, x));
+      return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                        : Value(arith::ExtSIOp::create(b, loc, to, x));
+    if (fromInt.getWidth() == toInt.getWidth())
+      return x;
     return arith::TruncIOp::create(b, loc, to, x);
   }
   return nullptr;
+}
+
+/// Whether castScalar converts between these (signless) element types.
+bool isCastSupported(Type from, Type to) {
+  auto isNumber = [](Type t) {
+    return isa<FloatType>(t) || t.isSignlessInteger();
+  };
+  return isNumber(from) && isNumber(to);
 }
 
 /// Cast and CastLike (whose target type is its second operand's).
@@ -56,31 +68,33 @@ template <typename OpTy> struct CastToGeneric : OpRewritePattern<OpTy> {
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not static");
+    Type from = getElementTypeOrSelf(op->getOperand(0).getType());
+    if (!isCastSupported(from, type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "unsupported cast");
+    // CastLike's second operand only gives the type.
+    bool fromUnsigned = isUnsignedOperandOp(op) &&
+                        (isa<ONNXCastOp>(op) ||
+                         from == getElementTypeOrSelf(op->getOperand(1)) ||
+                         !isUnsignedResultOp(op));
+    bool toUnsigned = isUnsignedResultOp(op);
     Value out = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                         type.getElementType());
     AffineMap id = rewriter.getMultiDimIdentityMap(type.getRank());
-    bool supported = true;
-    auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op->getOperand(0)},
-        ValueRange{out}, ArrayRef<AffineMap>{id, id},
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{type}, ValueRange{op->getOperand(0)}, ValueRange{out},
+        ArrayRef<AffineMap>{id, id},
         SmallVector<utils::IteratorType>(type.getRank(),
                                          utils::IteratorType::parallel),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value r = castScalar(b, loc, args[0], type.getElementType());
-          if (!r) {
-            supported = false;
-            r = args[1];
-          }
-          linalg::YieldOp::create(b, loc, r);
+          linalg::YieldOp::create(b, loc,
+                                  castScalar(b, loc, args[0],
+                                             type.getElementType(),
+                                             fromUnsigned, toUnsigned));
         });
-    if (!supported) {
-      rewriter.eraseOp(generic);
-      return rewriter.notifyMatchFailure(op, "unsupported cast");
-    }
-    rewriter.replaceOp(op, generic.getResults());
     return success();
   }
 };
+
 
 /// Split along an axis into static pieces: one extract_slice each.
 struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
@@ -147,6 +161,7 @@ struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
     return success();
   }
 };
+
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #ifndef WEFT_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
 #define WEFT_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
@@ -28,6 +29,17 @@ mlir::Value makeFilledTensor(mlir::OpBuilder &builder, mlir::Location loc,
 /// `value` with the static shape of `type` (same element count).
 mlir::Value reshapeTo(mlir::OpBuilder &builder, mlir::Location loc,
                       mlir::Value value, mlir::RankedTensorType type);
+
+/// Marks on onnx ops that read (or write) unsigned integers, set by
+/// makeUnsignedSignless.
+constexpr llvm::StringLiteral kUnsignedOperandsAttr = "weft.unsigned_operands";
+constexpr llvm::StringLiteral kUnsignedResultsAttr = "weft.unsigned_results";
+bool isUnsignedOperandOp(mlir::Operation *op);
+bool isUnsignedResultOp(mlir::Operation *op);
+
+/// Replaces every unsigned integer element type in `func` by the signless
+/// type of its width, marking the onnx ops that used them.
+mlir::LogicalResult makeUnsignedSignless(mlir::func::FuncOp func);
 
 } // namespace weft
 

@@ -1,6 +1,7 @@
 //===- ConvertONNXToLinalg.cpp - The convert-onnx-to-linalg pass
 //-----------===//
 
+#include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Conversion/Passes.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -44,12 +45,16 @@ namespace {
 struct ConvertONNXToLinalgPass
     : impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
   void runOnOperation() override {
+    if (failed(makeUnsignedSignless(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateONNXToLinalgConversionPatterns(patterns);
     // Types do not change (tensors stay tensors), so a greedy rewrite is
     // enough; what is left of the onnx dialect has no lowering.
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation().emitError("lowering onnx ops to linalg did not converge");
       return signalPassFailure();
+    }
     bool unsupported = false;
     getOperation().walk([&](Operation *op) {
       // Absent-value markers and constants stay only for the ops that have

@@ -417,9 +417,46 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
   return builders;
 }
 
+/// Ops on unsigned integers whose computation differs from the signed one.
+const llvm::StringMap<ScalarBuilder> &getUnsignedBuilders() {
+  static const llvm::StringMap<ScalarBuilder> builders = [] {
+    llvm::StringMap<ScalarBuilder> m;
+    m["onnx.Div"] = arithmetic<arith::DivFOp, arith::DivUIOp>();
+    m["onnx.Mod"] = arithmetic<arith::RemFOp, arith::RemUIOp>();
+    m["onnx.Max"] = arithmetic<arith::MaximumFOp, arith::MaxUIOp>();
+    m["onnx.Min"] = arithmetic<arith::MinimumFOp, arith::MinUIOp>();
+    m["onnx.Less"] =
+        comparison(arith::CmpFPredicate::OLT, arith::CmpIPredicate::ult);
+    m["onnx.Greater"] =
+        comparison(arith::CmpFPredicate::OGT, arith::CmpIPredicate::ugt);
+    m["onnx.Abs"] = [](OpBuilder &, Location, ValueRange a, Type) -> Value {
+      return a[0];
+    };
+    return m;
+  }();
+  return builders;
+}
+
+/// Ops whose integer computation is the same for signed and unsigned
+/// operands (two's complement).
+bool isSignAgnostic(StringRef name) {
+  return llvm::is_contained(
+      {"onnx.Add", "onnx.Sub", "onnx.Mul", "onnx.Sum", "onnx.Neg",
+       "onnx.Equal", "onnx.And", "onnx.Or", "onnx.Xor", "onnx.Not",
+       "onnx.BitShift", "onnx.Where"},
+      name);
+}
+
 /// The scalar builder for `op`, or null if there is none.
 ScalarBuilder getScalarBuilder(Operation *op) {
   StringRef name = op->getName().getStringRef();
+  if (isUnsignedOperandOp(op)) {
+    const auto &unsignedOps = getUnsignedBuilders();
+    if (auto it = unsignedOps.find(name); it != unsignedOps.end())
+      return it->second;
+    if (!isSignAgnostic(name))
+      return nullptr;
+  }
   const auto &builders = getScalarBuilders();
   if (auto it = builders.find(name); it != builders.end())
     return it->second;
@@ -444,6 +481,41 @@ bool isVariadic(Operation *op) {
   return isa<ONNXSumOp, ONNXMeanOp, ONNXMaxOp, ONNXMinOp>(op);
 }
 
+/// The scalar result of `op` from its scalar operands, or null if the types
+/// are not supported.
+Value buildScalar(OpBuilder &b, Location loc, Operation *op,
+                  const ScalarBuilder &build, ValueRange operands,
+                  Type element) {
+  if (!isVariadic(op))
+    return build(b, loc, operands, element);
+  Value result = operands[0];
+  for (Value next : operands.drop_front())
+    if (result)
+      result = build(b, loc, {result, next}, element);
+  if (result && isa<ONNXMeanOp>(op))
+    result = arith::DivFOp::create(
+        b, loc, result, constantLike(b, loc, element, double(operands.size())));
+  return result;
+}
+
+/// Whether buildScalar supports these types: tried out in a detached block,
+/// so that a pattern never creates IR it then has to take back.
+bool canBuildScalar(Operation *op, const ScalarBuilder &build,
+                    ArrayRef<Type> operandTypes, Type element) {
+  Block scratch;
+  SmallVector<Value> operands;
+  for (Type type : operandTypes)
+    operands.push_back(scratch.addArgument(type, op->getLoc()));
+  OpBuilder b(op->getContext());
+  b.setInsertionPointToEnd(&scratch);
+  Value result = buildScalar(b, op->getLoc(), op, build, operands, element);
+  bool supported = result && result.getType() == element;
+  scratch.dropAllDefinedValueUses();
+  while (!scratch.empty())
+    scratch.back().erase();
+  return supported;
+}
+
 /// An op with a scalar builder: one linalg.generic over the result shape.
 struct ElementwiseToGeneric : RewritePattern {
   ElementwiseToGeneric(StringRef opName, MLIRContext *context)
@@ -466,40 +538,24 @@ struct ElementwiseToGeneric : RewritePattern {
       maps.push_back(getBroadcastMap(type, resultType, getContext()));
     }
     maps.push_back(rewriter.getMultiDimIdentityMap(resultType.getRank()));
+    Type element = resultType.getElementType();
+    SmallVector<Type> operandTypes;
+    for (Value input : inputs)
+      operandTypes.push_back(getElementTypeOrSelf(input.getType()));
+    if (!canBuildScalar(op, build, operandTypes, element))
+      return rewriter.notifyMatchFailure(op, "element type not supported");
     Value init = makeEmptyTensor(rewriter, op->getLoc(), resultType, inputs);
     if (!init)
       return rewriter.notifyMatchFailure(op, "dynamic size unknown");
     SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                                utils::IteratorType::parallel);
-    bool supported = true;
-    Type element = resultType.getElementType();
     auto generic = linalg::GenericOp::create(
         rewriter, op->getLoc(), TypeRange{resultType}, inputs, ValueRange{init},
         maps, iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
-          ValueRange operands = args.drop_back();
-          Value result;
-          if (isVariadic(op)) {
-            result = operands[0];
-            for (Value next : operands.drop_front())
-              if (result)
-                result = build(b, loc, {result, next}, element);
-            if (result && isa<ONNXMeanOp>(op))
-              result = arith::DivFOp::create(
-                  b, loc, result,
-                  constantLike(b, loc, element, double(operands.size())));
-          } else {
-            result = build(b, loc, operands, element);
-          }
-          if (!result || result.getType() != element) {
-            supported = false;
-            result = args.back();
-          }
-          linalg::YieldOp::create(b, loc, result);
+          linalg::YieldOp::create(
+              b, loc,
+              buildScalar(b, loc, op, build, args.drop_back(), element));
         });
-    if (!supported) {
-      rewriter.eraseOp(generic);
-      return rewriter.notifyMatchFailure(op, "element type not supported");
-    }
     rewriter.replaceOp(op, generic.getResults());
     return success();
   }

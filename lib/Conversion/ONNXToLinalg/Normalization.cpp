@@ -58,7 +58,8 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
 };
 
 /// LayerNormalization over the dims from `axis` on: y = (x - mean) /
-/// sqrt(var + epsilon) * scale + bias. Only Y may be used.
+/// sqrt(var + epsilon) * scale + bias; the optional Mean and InvStdDev
+/// results keep the reduced dims as 1.
 struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXLayerNormalizationOp op,
@@ -67,9 +68,6 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
     if (!type || !type.hasStaticShape() ||
         !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
-    for (unsigned i = 1; i < op->getNumResults(); ++i)
-      if (!op->getResult(i).use_empty())
-        return rewriter.notifyMatchFailure(op, "mean or inv_std_dev is used");
     int64_t rank = type.getRank(), axis = op.getAxis();
     if (axis < 0)
       axis += rank;
@@ -163,9 +161,40 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
           linalg::YieldOp::create(b, l, r);
         });
     SmallVector<Value> results = {y.getResult(0)};
-    for (unsigned i = 1; i < op->getNumResults(); ++i)
-      results.push_back(nullptr);
-    rewriter.replaceOp(op, y.getResult(0));
+    AffineMap outerIdentity = rewriter.getMultiDimIdentityMap(axis);
+    for (unsigned i = 1; i < op->getNumResults(); ++i) {
+      Value result = op->getResult(i);
+      auto resultType = dyn_cast<RankedTensorType>(result.getType());
+      if (!resultType) {
+        results.push_back(result); // absent (none)
+        continue;
+      }
+      if (!resultType.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "statistics are not static");
+      bool isMean = i == 1;
+      Value stat =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{outerType}, ValueRange{isMean ? mean : var},
+              ValueRange{tensor::EmptyOp::create(rewriter, loc, outerShape, elt)},
+              ArrayRef<AffineMap>{outerIdentity, outerIdentity},
+              SmallVector<utils::IteratorType>(axis,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value v = arith::DivFOp::create(b, l, args[0], n);
+                if (!isMean) {
+                  Value eps = arith::ConstantOp::create(
+                      b, l, b.getFloatAttr(elt, epsilon));
+                  v = math::RsqrtOp::create(
+                      b, l, arith::AddFOp::create(b, l, v, eps));
+                }
+                linalg::YieldOp::create(b, l, v);
+              })
+              .getResult(0);
+      if (resultType.getElementType() != elt)
+        return rewriter.notifyMatchFailure(op, "statistics type differs");
+      results.push_back(reshapeTo(rewriter, loc, stat, resultType));
+    }
+    rewriter.replaceOp(op, results);
     return success();
   }
 };
