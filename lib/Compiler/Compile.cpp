@@ -34,8 +34,9 @@ static std::string dtypeName(Type type) {
     return "f16";
   if (type.isInteger(1))
     return "bool";
-  if (type.isUnsignedInteger(8))
-    return "u8";
+  if (type.isUnsignedInteger(64) || type.isUnsignedInteger(32) ||
+      type.isUnsignedInteger(16) || type.isUnsignedInteger(8))
+    return "u" + std::to_string(type.getIntOrFloatBitWidth());
   if (type.isSignlessInteger(64) || type.isSignlessInteger(32) ||
       type.isSignlessInteger(16) || type.isSignlessInteger(8))
     return "i" + std::to_string(type.getIntOrFloatBitWidth());

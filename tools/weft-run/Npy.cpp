@@ -26,6 +26,12 @@ const char *descrOf(DType type) {
     return "<i2";
   case DType::I8:
     return "|i1";
+  case DType::U64:
+    return "<u8";
+  case DType::U32:
+    return "<u4";
+  case DType::U16:
+    return "<u2";
   case DType::U8:
     return "|u1";
   case DType::Bool:
@@ -70,7 +76,8 @@ StatusOr<Tensor> readNpy(const std::string &path) {
   DType dtype = DType::F32;
   bool found = false;
   for (DType t : {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32,
-                  DType::I16, DType::I8, DType::U8, DType::Bool})
+                  DType::I16, DType::I8, DType::U64, DType::U32, DType::U16,
+                  DType::U8, DType::Bool})
     if (descr.find(descrOf(t)) != std::string::npos) {
       dtype = t;
       found = true;

@@ -21,7 +21,7 @@
 namespace weft::runtime {
 
 /// Element types that cross the runtime's interface.
-enum class DType { F32, F64, F16, I64, I32, I16, I8, U8, Bool };
+enum class DType { F32, F64, F16, I64, I32, I16, I8, U64, U32, U16, U8, Bool };
 
 /// "f32", "i64", "bool", ...
 const char *getDTypeName(DType type);
