@@ -60,6 +60,26 @@ Value makeFilledTensor(OpBuilder &builder, Location loc,
   return linalg::FillOp::create(builder, loc, fill, empty).getResult(0);
 }
 
+Value buildParallelGeneric(
+    OpBuilder &builder, Location loc, RankedTensorType resultType,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(builder.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{resultType}, inputs, ValueRange{init},
+             maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(b, l, body(b, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
 Value reshapeTo(OpBuilder &builder, Location loc, Value value,
                 RankedTensorType type) {
   auto shapeType =

@@ -30,6 +30,18 @@ mlir::Value makeFilledTensor(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value reshapeTo(mlir::OpBuilder &builder, mlir::Location loc,
                       mlir::Value value, mlir::RankedTensorType type);
 
+/// Computes each element of a fresh tensor of `resultType`: one parallel
+/// linalg.generic over its dims that reads `inputs` through `inputMaps`;
+/// `body` gets the input scalars (linalg.index gives the position) and
+/// returns the element.
+mlir::Value buildParallelGeneric(
+    mlir::OpBuilder &builder, mlir::Location loc,
+    mlir::RankedTensorType resultType, mlir::ValueRange inputs,
+    llvm::ArrayRef<mlir::AffineMap> inputMaps,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
+
 /// Marks on onnx ops that read (or write) unsigned integers, set by
 /// makeUnsignedSignless.
 constexpr llvm::StringLiteral kUnsignedOperandsAttr = "weft.unsigned_operands";

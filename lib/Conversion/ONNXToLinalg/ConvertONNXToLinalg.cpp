@@ -22,6 +22,8 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXMatMulToLinalgPatterns(patterns);
   populateONNXDataToLinalgPatterns(patterns);
   populateONNXIndexingToLinalgPatterns(patterns);
+  populateONNXQuantizationToLinalgPatterns(patterns);
+  populateONNXScanToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXArgReductionToLinalgPatterns(patterns);

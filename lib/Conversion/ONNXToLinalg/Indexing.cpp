@@ -217,11 +217,116 @@ struct DropoutToIdentity : OpRewritePattern<ONNXDropoutOp> {
   }
 };
 
+/// EyeLike: ones on the k-th diagonal of a matrix shaped like the input.
+struct EyeLikeToLinalg : OpRewritePattern<ONNXEyeLikeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXEyeLikeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "not a static matrix");
+    Type element = type.getElementType();
+    if (!isa<FloatType>(element) && !element.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "element type");
+    int64_t k = int64_t(op.getK());
+    rewriter.replaceOp(
+        op, buildParallelGeneric(
+                rewriter, op.getLoc(), type, {}, {},
+                [&](OpBuilder &b, Location l, ValueRange) -> Value {
+                  Value row = linalg::IndexOp::create(b, l, 0);
+                  Value col = linalg::IndexOp::create(b, l, 1);
+                  Value onDiagonal = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::eq,
+                      arith::SubIOp::create(b, l, col, row),
+                      arith::ConstantIndexOp::create(b, l, k));
+                  Value one = arith::ConstantOp::create(
+                      b, l, cast<TypedAttr>(b.getOneAttr(element)));
+                  Value zero = arith::ConstantOp::create(
+                      b, l, cast<TypedAttr>(b.getZeroAttr(element)));
+                  return arith::SelectOp::create(b, l, onDiagonal, one, zero);
+                }));
+    return success();
+  }
+};
+
+/// DepthToSpace and SpaceToDepth on NCHW: each output element is read from
+/// the input position the block rearrangement sends it to.
+template <typename OpTy, bool toSpace>
+struct BlockRearrangeToLinalg : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!inType || !type || !inType.hasStaticShape() ||
+        !type.hasStaticShape() || type.getRank() != 4)
+      return rewriter.notifyMatchFailure(op, "not a static NCHW tensor");
+    int64_t block = int64_t(op.getBlocksize());
+    bool columnRowDepth = false;
+    if constexpr (toSpace)
+      columnRowDepth = op.getMode() == "CRD";
+    // Channels on the depth side: the output's for DepthToSpace's input.
+    int64_t channels = toSpace ? type.getDimSize(1) : inType.getDimSize(1);
+    Value input = op.getInput();
+    rewriter.replaceOp(
+        op, buildParallelGeneric(
+                rewriter, op.getLoc(), type, {}, {},
+                [&](OpBuilder &b, Location l, ValueRange) -> Value {
+                  auto c = [&](int64_t v) -> Value {
+                    return arith::ConstantIndexOp::create(b, l, v);
+                  };
+                  Value n = linalg::IndexOp::create(b, l, 0);
+                  Value ch = linalg::IndexOp::create(b, l, 1);
+                  Value h = linalg::IndexOp::create(b, l, 2);
+                  Value w = linalg::IndexOp::create(b, l, 3);
+                  Value bs = c(block);
+                  SmallVector<Value> position;
+                  if (toSpace) {
+                    // out[n, ch, h, w] = in[n, depth, h / b, w / b]
+                    Value i = arith::RemUIOp::create(b, l, h, bs);
+                    Value j = arith::RemUIOp::create(b, l, w, bs);
+                    Value ij = arith::AddIOp::create(
+                        b, l, arith::MulIOp::create(b, l, i, bs), j);
+                    Value depth =
+                        columnRowDepth
+                            ? arith::AddIOp::create(
+                                  b, l,
+                                  arith::MulIOp::create(b, l, ch,
+                                                        c(block * block)),
+                                  ij)
+                            : arith::AddIOp::create(
+                                  b, l,
+                                  arith::MulIOp::create(b, l, ij, c(channels)),
+                                  ch);
+                    position = {n, depth, arith::DivUIOp::create(b, l, h, bs),
+                                arith::DivUIOp::create(b, l, w, bs)};
+                  } else {
+                    // out[n, (i * b + j) * C + c, h, w] = in[n, c, h*b+i, w*b+j]
+                    Value cc = arith::RemUIOp::create(b, l, ch, c(channels));
+                    Value ij = arith::DivUIOp::create(b, l, ch, c(channels));
+                    Value i = arith::DivUIOp::create(b, l, ij, bs);
+                    Value j = arith::RemUIOp::create(b, l, ij, bs);
+                    position = {
+                        n, cc,
+                        arith::AddIOp::create(
+                            b, l, arith::MulIOp::create(b, l, h, bs), i),
+                        arith::AddIOp::create(
+                            b, l, arith::MulIOp::create(b, l, w, bs), j)};
+                  }
+                  return tensor::ExtractOp::create(b, l, input, position);
+                }));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateONNXIndexingToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<GatherToLinalg, GatherElementsToLinalg, TriluToLinalg,
-               DropoutToIdentity>(patterns.getContext());
+               DropoutToIdentity, EyeLikeToLinalg,
+               BlockRearrangeToLinalg<ONNXDepthToSpaceOp, true>,
+               BlockRearrangeToLinalg<ONNXSpaceToDepthOp, false>>(
+      patterns.getContext());
 }
 
 } // namespace weft

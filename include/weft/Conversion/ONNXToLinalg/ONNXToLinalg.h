@@ -25,6 +25,9 @@ void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXDataToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXQuantizationToLinalgPatterns(
+    mlir::RewritePatternSet &patterns);
+void populateONNXScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXArgReductionToLinalgPatterns(
