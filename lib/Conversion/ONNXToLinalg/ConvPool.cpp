@@ -75,7 +75,7 @@ bool getWindow(Operation *op, RankedTensorType input, RankedTensorType output,
 
 /// `input` padded on its spatial dims with `value`.
 Value pad(OpBuilder &b, Location loc, Value input, const Window &w,
-          double value) {
+          Value fill) {
   auto type = cast<RankedTensorType>(input.getType());
   if (llvm::all_of(w.padsBegin, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(w.padsEnd, [](int64_t p) { return p == 0; }))
@@ -89,8 +89,6 @@ Value pad(OpBuilder &b, Location loc, Value input, const Window &w,
     lowSizes.push_back(b.getIndexAttr(low[d]));
     highSizes.push_back(b.getIndexAttr(high[d]));
   }
-  Value fill = arith::ConstantOp::create(
-      b, loc, b.getFloatAttr(type.getElementType(), value));
   auto padded = RankedTensorType::get(shape, type.getElementType());
   return tensor::PadOp::create(b, loc, padded, input, lowSizes, highSizes,
                                fill);
@@ -118,7 +116,9 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     Type elt = yType.getElementType();
-    Value input = pad(rewriter, loc, op.getX(), w, 0.0);
+    Value input =
+        pad(rewriter, loc, op.getX(), w,
+            arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
 
     // Loops: n, g, f, o_1..o_S, c, k_1..k_S.
     int64_t loops = 3 + 2 * spatial + 1;
@@ -199,15 +199,26 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     auto xType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     auto yType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!xType || !yType || !xType.hasStaticShape() ||
-        !yType.hasStaticShape() || !isa<FloatType>(yType.getElementType()) ||
-        xType.getRank() < 3)
-      return rewriter.notifyMatchFailure(op, "not a static float pool");
-    if (op->getNumResults() > 1 && !op->getResult(1).use_empty())
-      return rewriter.notifyMatchFailure(op, "indices output is used");
+        !yType.hasStaticShape() || xType.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "not a static pool");
+    Type elt = yType.getElementType();
+    bool isFloat = isa<FloatType>(elt);
+    if (!isFloat && !(isMax && elt.isSignlessInteger()))
+      return rewriter.notifyMatchFailure(op, "element type");
+    bool isUnsigned = isUnsignedOperandOp(op);
+    // MaxPool's optional Indices: flat positions in the unpadded input.
+    // Row-major (storage_order 0) or with the spatial dims reversed (1).
+    bool withIndices = false, columnMajor = false;
+    if (op->getNumResults() > 1 && !isa<NoneType>(op->getResult(1).getType())) {
+      auto props = cast<DictionaryAttr>(op->getPropertiesAsAttribute());
+      auto order = props.template getAs<IntegerAttr>("storage_order");
+      auto indexType = dyn_cast<RankedTensorType>(op->getResult(1).getType());
+      if (!indexType || indexType.getShape() != yType.getShape())
+        return rewriter.notifyMatchFailure(op, "indices shape");
+      columnMajor = order && order.getInt() != 0;
+      withIndices = true;
+    }
     auto props = cast<DictionaryAttr>(op->getPropertiesAsAttribute());
-    if (auto ceil = props.template getAs<IntegerAttr>("ceil_mode");
-        ceil && ceil.getInt() != 0)
-      return rewriter.notifyMatchFailure(op, "ceil_mode");
     auto kernel = props.template getAs<DenseI64ArrayAttr>("kernel_shape");
     Window w;
     if (!kernel || !getWindow(op, xType, yType, kernel.asArrayRef(), w))
@@ -215,16 +226,28 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     bool countPads = false;
     if (auto c = props.template getAs<IntegerAttr>("count_include_pad"))
       countPads = c.getInt() != 0;
-    bool padded = llvm::any_of(w.padsBegin, [](int64_t p) { return p; }) ||
-                  llvm::any_of(w.padsEnd, [](int64_t p) { return p; });
-    if (!isMax && padded && !countPads)
-      return rewriter.notifyMatchFailure(op, "average over partial windows");
+    int64_t spatial = xType.getRank() - 2, loops = 2 + 2 * spatial;
+    // With ceil_mode the last windows may reach past the padding: pad more
+    // (those cells never count).
+    Window padded = w;
+    for (int64_t s = 0; s < spatial; ++s) {
+      int64_t needed = (yType.getDimSize(2 + s) - 1) * w.strides[s] +
+                       (w.kernel[s] - 1) * w.dilations[s] + 1;
+      int64_t have = xType.getDimSize(2 + s) + w.padsBegin[s] + w.padsEnd[s];
+      padded.padsEnd[s] += std::max<int64_t>(0, needed - have);
+    }
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
-    Type elt = yType.getElementType();
-    int64_t spatial = xType.getRank() - 2, loops = 2 + 2 * spatial;
-    Value input = pad(rewriter, loc, op->getOperand(0), w,
-                      isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+    TypedAttr lowest =
+        isFloat ? TypedAttr(rewriter.getFloatAttr(
+                      elt, -std::numeric_limits<double>::infinity()))
+        : isUnsigned
+            ? TypedAttr(rewriter.getIntegerAttr(elt, 0))
+            : TypedAttr(rewriter.getIntegerAttr(
+                  elt, APInt::getSignedMinValue(elt.getIntOrFloatBitWidth())));
+    TypedAttr start = isMax ? lowest : rewriter.getZeroAttr(elt);
+    Value input = pad(rewriter, loc, op->getOperand(0), padded,
+                      arith::ConstantOp::create(rewriter, loc, start));
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
     SmallVector<AffineExpr> inExprs = {d(0), d(1)}, outExprs = {d(0), d(1)},
                             windowExprs;
@@ -236,52 +259,154 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     }
     // The window's extent comes from a shape-only tensor.
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, w.kernel, elt);
-    double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
-    Value init = makeFilledTensor(rewriter, loc, yType.getShape(), elt, start);
+    Value startValue = arith::ConstantOp::create(rewriter, loc, start);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, startValue,
+                     ValueRange{tensor::EmptyOp::create(
+                         rewriter, loc, yType.getShape(), elt)})
+                     .getResult(0);
+    SmallVector<Value> inits = {init};
+    SmallVector<Type> resultTypes = {yType};
+    AffineMap outMap = AffineMap::get(loops, 0, outExprs, context);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(loops, 0, inExprs, context),
+        AffineMap::get(loops, 0, windowExprs, context), outMap};
+    Type i64 = rewriter.getI64Type();
+    if (withIndices) {
+      inits.push_back(makeFilledTensor(rewriter, loc, yType.getShape(), i64, 0));
+      resultTypes.push_back(RankedTensorType::get(yType.getShape(), i64));
+      maps.push_back(outMap);
+    }
     SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(spatial, utils::IteratorType::reduction);
-    Value y =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{yType}, ValueRange{input, windowShape},
-            ValueRange{init},
-            ArrayRef<AffineMap>{AffineMap::get(loops, 0, inExprs, context),
-                                AffineMap::get(loops, 0, windowExprs, context),
-                                AffineMap::get(loops, 0, outExprs, context)},
-            iterators,
-            [](OpBuilder &b, Location l, ValueRange args) {
-              Value r =
-                  isMax
-                      ? Value(arith::MaximumFOp::create(b, l, args[2], args[0]))
-                      : Value(arith::AddFOp::create(b, l, args[2], args[0]));
-              linalg::YieldOp::create(b, l, r);
-            })
-            .getResult(0);
-    if (!isMax) {
-      double count = 1;
-      for (int64_t k : w.kernel)
-        count *= double(k);
-      int64_t rank = yType.getRank();
-      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-      Value out = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
-      y = linalg::GenericOp::create(
-              rewriter, loc, TypeRange{yType}, ValueRange{y}, ValueRange{out},
-              ArrayRef<AffineMap>{id, id},
-              SmallVector<utils::IteratorType>(rank,
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                Value n =
-                    arith::ConstantOp::create(b, l, b.getFloatAttr(elt, count));
-                linalg::YieldOp::create(
-                    b, l, arith::DivFOp::create(b, l, args[0], n).getResult());
-              })
-              .getResult(0);
-    }
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultTypes, ValueRange{input, windowShape}, inits,
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], acc = args[2];
+          if (!isMax) {
+            linalg::YieldOp::create(b, l,
+                                    arith::AddFOp::create(b, l, acc, x)
+                                        .getResult());
+            return;
+          }
+          Value better =
+              isFloat ? Value(arith::CmpFOp::create(
+                            b, l, arith::CmpFPredicate::OGT, x, acc))
+                      : Value(arith::CmpIOp::create(
+                            b, l,
+                            isUnsigned ? arith::CmpIPredicate::ugt
+                                       : arith::CmpIPredicate::sgt,
+                            x, acc));
+          SmallVector<Value> results = {
+              arith::SelectOp::create(b, l, better, x, acc)};
+          if (withIndices) {
+            // ((n * C + c) * H + h) * W + w over the unpadded input, or
+            // ((n * C + c) * W + w) * H + h when column-major.
+            SmallVector<int64_t> dims = {1};
+            for (int64_t s = 0; s < spatial; ++s)
+              dims.push_back(columnMajor ? 1 + spatial - s : 2 + s);
+            Value flat = linalg::IndexOp::create(b, l, 0);
+            for (int64_t dim : dims) {
+              Value position = linalg::IndexOp::create(b, l, dim);
+              if (dim >= 2) {
+                int64_t s = dim - 2;
+                Value tap = linalg::IndexOp::create(b, l, 2 + spatial + s);
+                position = arith::SubIOp::create(
+                    b, l,
+                    arith::AddIOp::create(
+                        b, l,
+                        arith::MulIOp::create(
+                            b, l, position,
+                            arith::ConstantIndexOp::create(b, l,
+                                                           w.strides[s])),
+                        arith::MulIOp::create(
+                            b, l, tap,
+                            arith::ConstantIndexOp::create(b, l,
+                                                           w.dilations[s]))),
+                    arith::ConstantIndexOp::create(b, l, w.padsBegin[s]));
+              }
+              flat = arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(
+                      b, l, flat,
+                      arith::ConstantIndexOp::create(b, l,
+                                                     xType.getDimSize(dim))),
+                  position);
+            }
+            Value index = arith::IndexCastOp::create(b, l, i64, flat);
+            results.push_back(
+                arith::SelectOp::create(b, l, better, index, args[3]));
+          }
+          linalg::YieldOp::create(b, l, results);
+        });
+    Value y = generic.getResult(0);
+    if (!isMax)
+      y = divideByWindowCounts(rewriter, loc, y, xType, w, countPads);
     SmallVector<Value> results = {y};
-    for (unsigned i = 1; i < op->getNumResults(); ++i)
-      results.push_back(Value()); // unused indices
-    rewriter.replaceOp(op, y);
+    if (op->getNumResults() > 1)
+      results.push_back(withIndices ? generic.getResult(1)
+                                    : Value()); // absent: no uses
+    rewriter.replaceOp(op, results);
     return success();
+  }
+
+  /// Divides the window sums `y` by how many cells each window covered:
+  /// the cells of the input, and with `countPads` those of the explicit
+  /// padding too (never ceil_mode's extra cells).
+  static Value divideByWindowCounts(OpBuilder &b, Location loc, Value y,
+                                    RankedTensorType xType, const Window &w,
+                                    bool countPads) {
+    auto yType = cast<RankedTensorType>(y.getType());
+    int64_t spatial = xType.getRank() - 2;
+    SmallVector<SmallVector<double>> perDim(spatial);
+    for (int64_t s = 0; s < spatial; ++s) {
+      int64_t in = xType.getDimSize(2 + s);
+      int64_t lo = countPads ? 0 : w.padsBegin[s];
+      int64_t hi = countPads ? in + w.padsBegin[s] + w.padsEnd[s]
+                             : w.padsBegin[s] + in;
+      for (int64_t o = 0; o < yType.getDimSize(2 + s); ++o) {
+        int64_t count = 0;
+        for (int64_t k = 0; k < w.kernel[s]; ++k) {
+          int64_t at = o * w.strides[s] + k * w.dilations[s];
+          count += at >= lo && at < hi;
+        }
+        perDim[s].push_back(double(std::max<int64_t>(count, 1)));
+      }
+    }
+    SmallVector<int64_t> countShape(yType.getShape().drop_front(2));
+    int64_t total = 1;
+    for (int64_t size : countShape)
+      total *= size;
+    Type elt = yType.getElementType();
+    SmallVector<APFloat> counts;
+    counts.reserve(total);
+    for (int64_t flat = 0; flat < total; ++flat) {
+      double count = 1;
+      for (int64_t s = spatial - 1, rest = flat; s >= 0; --s) {
+        count *= perDim[s][rest % countShape[s]];
+        rest /= countShape[s];
+      }
+      bool lost;
+      APFloat value(count);
+      value.convert(cast<FloatType>(elt).getFloatSemantics(),
+                    APFloat::rmNearestTiesToEven, &lost);
+      counts.push_back(value);
+    }
+    auto countType = RankedTensorType::get(countShape, elt);
+    Value countTensor = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(countType, counts));
+    int64_t rank = yType.getRank();
+    SmallVector<AffineExpr> spatialExprs;
+    for (int64_t s = 0; s < spatial; ++s)
+      spatialExprs.push_back(b.getAffineDimExpr(2 + s));
+    return buildParallelGeneric(
+        b, loc, yType, ValueRange{y, countTensor},
+        {b.getMultiDimIdentityMap(rank),
+         AffineMap::get(rank, 0, spatialExprs, b.getContext())},
+        [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+          return arith::DivFOp::create(nb, l, args[0], args[1]);
+        });
   }
 };
 

@@ -432,6 +432,18 @@ const llvm::StringMap<ScalarBuilder> &getUnsignedBuilders() {
     m["onnx.Abs"] = [](OpBuilder &, Location, ValueRange a, Type) -> Value {
       return a[0];
     };
+    // Float bases with unsigned exponents (an unsigned base has no Pow).
+    m["onnx.Pow"] = [](OpBuilder &b, Location loc, ValueRange a,
+                       Type t) -> Value {
+      if (!isa<FloatType>(t) || a[0].getType() != t ||
+          !a[1].getType().isSignlessInteger())
+        return nullptr;
+      Type f64 = b.getF64Type();
+      Value base = t == f64 ? a[0] : arith::ExtFOp::create(b, loc, f64, a[0]);
+      Value p = math::PowFOp::create(
+          b, loc, base, arith::UIToFPOp::create(b, loc, f64, a[1]));
+      return t == f64 ? p : arith::TruncFOp::create(b, loc, t, p);
+    };
     return m;
   }();
   return builders;

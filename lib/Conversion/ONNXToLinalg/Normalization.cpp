@@ -22,8 +22,11 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
   LogicalResult matchAndRewrite(ONNXClipOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !isa<FloatType>(type.getElementType()))
-      return rewriter.notifyMatchFailure(op, "not a float tensor");
+    if (!type || !(isa<FloatType>(type.getElementType()) ||
+                   type.getElementType().isSignlessInteger()))
+      return rewriter.notifyMatchFailure(op, "not a tensor of numbers");
+    bool isFloat = isa<FloatType>(type.getElementType());
+    bool isUnsigned = isUnsignedOperandOp(op);
     SmallVector<Value> inputs = {op.getInput()};
     SmallVector<AffineMap> maps = {
         rewriter.getMultiDimIdentityMap(type.getRank())};
@@ -46,10 +49,18 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value v = args[0];
           int next = 1;
-          if (hasMin)
-            v = arith::MaximumFOp::create(b, loc, v, args[next++]);
-          if (hasMax)
-            v = arith::MinimumFOp::create(b, loc, v, args[next++]);
+          if (hasMin) {
+            Value lo = args[next++];
+            v = isFloat      ? Value(arith::MaximumFOp::create(b, loc, v, lo))
+                : isUnsigned ? Value(arith::MaxUIOp::create(b, loc, v, lo))
+                             : Value(arith::MaxSIOp::create(b, loc, v, lo));
+          }
+          if (hasMax) {
+            Value hi = args[next++];
+            v = isFloat      ? Value(arith::MinimumFOp::create(b, loc, v, hi))
+                : isUnsigned ? Value(arith::MinUIOp::create(b, loc, v, hi))
+                             : Value(arith::MinSIOp::create(b, loc, v, hi));
+          }
           linalg::YieldOp::create(b, loc, v);
         });
     rewriter.replaceOp(op, generic.getResults());
@@ -166,7 +177,7 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
       Value result = op->getResult(i);
       auto resultType = dyn_cast<RankedTensorType>(result.getType());
       if (!resultType) {
-        results.push_back(result); // absent (none)
+        results.push_back(Value()); // absent: no uses
         continue;
       }
       if (!resultType.hasStaticShape())
