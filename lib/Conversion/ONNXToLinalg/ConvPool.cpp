@@ -410,6 +410,153 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
   }
 };
 
+/// ConvTranspose in gather form: output position o reads input position
+/// i = (o + pad_begin - k * dilation) / stride wherever that divides and lies
+/// inside the input; a reduction over input channels of the group and taps.
+struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXConvTransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(op.getW().getType());
+    auto yType = dyn_cast<RankedTensorType>(op.getType());
+    if (!xType || !wType || !yType || !xType.hasStaticShape() ||
+        !wType.hasStaticShape() || !yType.hasStaticShape() ||
+        !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "not a static float conv");
+    int64_t spatial = xType.getRank() - 2, groups = op.getGroup();
+    int64_t channels = xType.getDimSize(1), filters = yType.getDimSize(1);
+    if (groups < 1 || channels % groups || filters % groups ||
+        wType.getDimSize(0) != channels ||
+        wType.getDimSize(1) != filters / groups)
+      return rewriter.notifyMatchFailure(op, "bad groups");
+    int64_t cg = channels / groups, mg = filters / groups;
+    auto props = cast<DictionaryAttr>(op->getPropertiesAsAttribute());
+    auto ints = [&](StringRef name, int64_t fill, int64_t count) {
+      SmallVector<int64_t> values(count, fill);
+      if (auto a = props.getAs<DenseI64ArrayAttr>(name))
+        values.assign(a.asArrayRef().begin(), a.asArrayRef().end());
+      return values;
+    };
+    SmallVector<int64_t> strides = ints("strides", 1, spatial),
+                         dilations = ints("dilations", 1, spatial),
+                         pads = ints("pads", 0, 2 * spatial),
+                         outputPadding = ints("output_padding", 0, spatial);
+    if (int64_t(strides.size()) != spatial ||
+        int64_t(dilations.size()) != spatial ||
+        int64_t(pads.size()) != 2 * spatial ||
+        int64_t(outputPadding.size()) != spatial)
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    StringRef autoPad = "NOTSET";
+    if (auto a = props.getAs<StringAttr>("auto_pad"))
+      autoPad = a.getValue();
+    SmallVector<int64_t> padBegin(pads.begin(), pads.begin() + spatial);
+    if (autoPad != "NOTSET" || props.get("output_shape")) {
+      // The padding that yields the (inferred) output size.
+      for (int64_t d = 0; d < spatial; ++d) {
+        int64_t full = strides[d] * (xType.getDimSize(2 + d) - 1) +
+                       outputPadding[d] +
+                       (wType.getDimSize(2 + d) - 1) * dilations[d] + 1;
+        int64_t total = std::max<int64_t>(0, full - yType.getDimSize(2 + d));
+        padBegin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      }
+    }
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    Type elt = yType.getElementType();
+    // Loops: n, m, o..., c_local, k...
+    int64_t loops = 2 + spatial + 1 + spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> wExprs = {
+        d(1).floorDiv(mg) * cg + d(2 + spatial),
+        d(1) % mg};
+    SmallVector<AffineExpr> yExprs = {d(0), d(1)};
+    for (int64_t s = 0; s < spatial; ++s) {
+      wExprs.push_back(d(3 + spatial + s));
+      yExprs.push_back(d(2 + s));
+    }
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value init = makeFilledTensor(rewriter, loc, yType.getShape(), elt, 0);
+    Value x = op.getX();
+    // The group's channel count comes from a shape-only tensor (the filter
+    // reads channels through a compound expression).
+    Value groupShape = tensor::EmptyOp::create(rewriter, loc, {cg}, elt);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{yType}, ValueRange{op.getW(), groupShape},
+            ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(loops, 0, wExprs, context),
+                                AffineMap::get(loops, 0, {d(2 + spatial)},
+                                               context),
+                                AffineMap::get(loops, 0, yExprs, context)},
+            iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              auto c = [&](int64_t v) -> Value {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              Value m = linalg::IndexOp::create(b, l, 1);
+              Value channel = arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(
+                      b, l, arith::DivUIOp::create(b, l, m, c(mg)), c(cg)),
+                  linalg::IndexOp::create(b, l, 2 + spatial));
+              SmallVector<Value> position = {linalg::IndexOp::create(b, l, 0),
+                                             channel};
+              Value valid = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+              for (int64_t s = 0; s < spatial; ++s) {
+                // o + pad_begin - k * dilation, as a signed index.
+                Value numerator = arith::SubIOp::create(
+                    b, l,
+                    arith::AddIOp::create(b, l,
+                                          linalg::IndexOp::create(b, l, 2 + s),
+                                          c(padBegin[s])),
+                    arith::MulIOp::create(
+                        b, l, linalg::IndexOp::create(b, l, 3 + spatial + s),
+                        c(dilations[s])));
+                Value in = arith::DivSIOp::create(b, l, numerator, c(strides[s]));
+                Value divides = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::eq,
+                    arith::RemSIOp::create(b, l, numerator, c(strides[s])),
+                    c(0));
+                Value inside = arith::AndIOp::create(
+                    b, l,
+                    arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                          numerator, c(0)),
+                    arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, in,
+                                          c(xType.getDimSize(2 + s))));
+                valid = arith::AndIOp::create(
+                    b, l, valid, arith::AndIOp::create(b, l, divides, inside));
+                // Clamped so that the read stays inside even when unused.
+                Value clamped = arith::MinSIOp::create(
+                    b, l, arith::MaxSIOp::create(b, l, in, c(0)),
+                    c(xType.getDimSize(2 + s) - 1));
+                position.push_back(clamped);
+              }
+              Value value = tensor::ExtractOp::create(b, l, x, position);
+              Value product = arith::MulFOp::create(b, l, value, args[0]);
+              Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(elt));
+              Value term = arith::SelectOp::create(b, l, valid, product, zero);
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, args[2], term).getResult());
+            })
+            .getResult(0);
+    if (!isa<NoneType>(op.getB().getType())) {
+      int64_t rank = yType.getRank();
+      y = buildParallelGeneric(
+          rewriter, loc, yType, ValueRange{y, op.getB()},
+          {rewriter.getMultiDimIdentityMap(rank),
+           AffineMap::get(rank, 0, {d(1)}, context)},
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::AddFOp::create(b, l, args[0], args[1]);
+          });
+    }
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 /// GlobalAveragePool and GlobalMaxPool: a reduction over all spatial dims.
 template <typename OpTy, bool isMax>
 struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
@@ -465,7 +612,8 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
 } // namespace
 
 void populateONNXConvPoolToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvToGeneric, PoolToGeneric<ONNXMaxPoolOp, true>,
+  patterns.add<ConvToGeneric, ConvTransposeToGeneric,
+               PoolToGeneric<ONNXMaxPoolOp, true>,
                PoolToGeneric<ONNXAveragePoolOp, false>,
                GlobalPoolToGeneric<ONNXGlobalAveragePoolOp, false>,
                GlobalPoolToGeneric<ONNXGlobalMaxPoolOp, true>>(

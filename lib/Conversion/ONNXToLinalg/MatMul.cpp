@@ -15,6 +15,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
+#include <cctype>
+#include <map>
+
 using namespace mlir;
 
 namespace weft {
@@ -194,10 +197,157 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
   }
 };
 
+/// An Einsum equation with its ellipses spelled out: one term (a letter per
+/// dim) per input and one for the output.
+struct EinsumTerms {
+  SmallVector<std::string> inputs;
+  std::string output;
+};
+
+/// Parses `equation` for inputs of `ranks`; nullopt if malformed. Ellipsis
+/// dims get the letters '0'..'9' (aligned to the right, as numpy does), and
+/// an implicit output is the ellipsis dims then the letters used once, in
+/// alphabetical order.
+std::optional<EinsumTerms> parseEinsum(StringRef equation,
+                                       ArrayRef<int64_t> ranks) {
+  std::string text;
+  for (char c : equation)
+    if (c != ' ')
+      text.push_back(c);
+  StringRef rest(text);
+  auto [lhs, rhs] = rest.split("->");
+  bool explicitOutput = rest.contains("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != ranks.size())
+    return std::nullopt;
+  int64_t ellipsisDims = 0;
+  EinsumTerms result;
+  for (auto [term, rank] : llvm::zip(terms, ranks)) {
+    size_t dots = term.find("...");
+    int64_t letters = int64_t(term.size()) - (dots == StringRef::npos ? 0 : 3);
+    int64_t extra = rank - letters;
+    if (extra < 0 || (extra > 0 && dots == StringRef::npos) || extra > 10)
+      return std::nullopt;
+    ellipsisDims = std::max(ellipsisDims, extra);
+    std::string expanded = term.str();
+    if (dots != StringRef::npos) {
+      std::string fill;
+      for (int64_t e = 10 - extra; e < 10; ++e)
+        fill.push_back(char('0' + e));
+      expanded = (term.take_front(dots) + fill + term.drop_front(dots + 3)).str();
+    }
+    for (char c : expanded)
+      if (!std::isalpha(c) && !std::isdigit(c))
+        return std::nullopt;
+    result.inputs.push_back(expanded);
+  }
+  std::string ellipsis;
+  for (int64_t e = 10 - ellipsisDims; e < 10; ++e)
+    ellipsis.push_back(char('0' + e));
+  if (explicitOutput) {
+    size_t dots = rhs.find("...");
+    result.output = dots == StringRef::npos
+                        ? rhs.str()
+                        : (rhs.take_front(dots) + ellipsis +
+                           rhs.drop_front(dots + 3))
+                              .str();
+  } else {
+    std::map<char, int> uses;
+    for (const std::string &term : result.inputs)
+      for (char c : term)
+        ++uses[c];
+    result.output = ellipsis;
+    for (auto [c, n] : uses)
+      if (n == 1 && std::isalpha(c))
+        result.output.push_back(c);
+  }
+  return result;
+}
+
+/// Einsum: one linalg.generic with a loop per letter (the output's parallel,
+/// the others reduced) summing the product of the inputs.
+struct EinsumToContraction : OpRewritePattern<ONNXEinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXEinsumOp op,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "result not static");
+    Type elt = resultType.getElementType();
+    if (!isa<FloatType>(elt) && !elt.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "element type");
+    SmallVector<RankedTensorType> types;
+    SmallVector<int64_t> ranks;
+    for (Value input : op.getInputs()) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type || !type.hasStaticShape() || type.getElementType() != elt)
+        return rewriter.notifyMatchFailure(op, "inputs not static");
+      types.push_back(type);
+      ranks.push_back(type.getRank());
+    }
+    auto terms = parseEinsum(op.getEquation(), ranks);
+    if (!terms || int64_t(terms->output.size()) != resultType.getRank())
+      return rewriter.notifyMatchFailure(op, "equation not understood");
+    // Loop order: the output's letters, then the reduced ones.
+    std::string letters = terms->output;
+    for (const std::string &term : terms->inputs)
+      for (char c : term)
+        if (letters.find(c) == std::string::npos)
+          letters.push_back(c);
+    std::map<char, int64_t> sizes;
+    for (auto [term, type] : llvm::zip(terms->inputs, types))
+      for (auto [i, c] : llvm::enumerate(term))
+        if (type.getDimSize(i) != 1 || !sizes.count(c))
+          sizes[c] = type.getDimSize(i);
+    MLIRContext *context = getContext();
+    int64_t loops = letters.size();
+    SmallVector<AffineMap> maps;
+    for (auto [term, type] : llvm::zip(terms->inputs, types)) {
+      SmallVector<AffineExpr> exprs;
+      for (auto [i, c] : llvm::enumerate(term))
+        exprs.push_back(type.getDimSize(i) == 1 && sizes[c] != 1
+                            ? getAffineConstantExpr(0, context)
+                            : getAffineDimExpr(letters.find(c), context));
+      maps.push_back(AffineMap::get(loops, 0, exprs, context));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < resultType.getRank(); ++i) {
+      if (resultType.getDimSize(i) != sizes[terms->output[i]])
+        return rewriter.notifyMatchFailure(op, "output shape differs");
+      outExprs.push_back(getAffineDimExpr(i, context));
+    }
+    maps.push_back(AffineMap::get(loops, 0, outExprs, context));
+    SmallVector<utils::IteratorType> iterators(loops,
+                                               utils::IteratorType::reduction);
+    for (int64_t i = 0; i < resultType.getRank(); ++i)
+      iterators[i] = utils::IteratorType::parallel;
+    Location loc = op.getLoc();
+    Value init = makeFilledTensor(rewriter, loc, resultType.getShape(), elt, 0);
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{resultType}, op.getInputs(), ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value product = args[0];
+          for (Value next : args.drop_front().drop_back())
+            product = isa<FloatType>(elt)
+                          ? Value(arith::MulFOp::create(b, l, product, next))
+                          : Value(arith::MulIOp::create(b, l, product, next));
+          Value sum = isa<FloatType>(elt)
+                          ? Value(arith::AddFOp::create(b, l, args.back(),
+                                                        product))
+                          : Value(arith::AddIOp::create(b, l, args.back(),
+                                                        product));
+          linalg::YieldOp::create(b, l, sum);
+        });
+    return success();
+  }
+};
+
 } // namespace
 
 void populateONNXMatMulToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToContraction, GemmToContraction>(patterns.getContext());
+  patterns.add<MatMulToContraction, GemmToContraction, EinsumToContraction>(
+      patterns.getContext());
 }
 
 } // namespace weft
