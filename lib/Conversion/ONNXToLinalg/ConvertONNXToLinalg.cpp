@@ -24,6 +24,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXIndexingToLinalgPatterns(patterns);
   populateONNXQuantizationToLinalgPatterns(patterns);
   populateONNXScanToLinalgPatterns(patterns);
+  populateONNXRearrangeToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXArgReductionToLinalgPatterns(patterns);

@@ -210,6 +210,140 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
   }
 };
 
+/// InstanceNormalization: each (n, c) plane normalized by its own mean and
+/// variance, then y = scale[c] * x_hat + B[c].
+struct InstanceNormToLinalg : OpRewritePattern<ONNXInstanceNormalizationOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXInstanceNormalizationOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
+        !isa<FloatType>(type.getElementType()) || type != op.getType())
+      return rewriter.notifyMatchFailure(op, "not a static float tensor");
+    Location loc = op.getLoc();
+    MLIRContext *context = getContext();
+    Type elt = type.getElementType();
+    int64_t rank = type.getRank();
+    double count = 1;
+    for (int64_t d = 2; d < rank; ++d)
+      count *= double(type.getDimSize(d));
+    SmallVector<int64_t> planeShape = {type.getDimSize(0), type.getDimSize(1)};
+    auto planeType = RankedTensorType::get(planeShape, elt);
+    AffineMap full = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap plane = AffineMap::get(
+        rank, 0, {getAffineDimExpr(0, context), getAffineDimExpr(1, context)},
+        context);
+    AffineMap channel =
+        AffineMap::get(rank, 0, {getAffineDimExpr(1, context)}, context);
+    SmallVector<utils::IteratorType> reducing(rank,
+                                              utils::IteratorType::reduction);
+    reducing[0] = reducing[1] = utils::IteratorType::parallel;
+    Value n = arith::ConstantOp::create(rewriter, loc,
+                                        rewriter.getFloatAttr(elt, count));
+    // sum(x) / n, then sum((x - mean)^2) / n, per plane.
+    auto planeMean = [&](Value center) {
+      SmallVector<Value> ins = {op.getInput()};
+      SmallVector<AffineMap> maps = {full};
+      if (center) {
+        ins.push_back(center);
+        maps.push_back(plane);
+      }
+      maps.push_back(plane);
+      Value sum =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{planeType}, ins,
+              ValueRange{makeFilledTensor(rewriter, loc, planeShape, elt, 0)},
+              maps, reducing,
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value v = args[0];
+                if (center) {
+                  Value diff = arith::SubFOp::create(b, l, v, args[1]);
+                  v = arith::MulFOp::create(b, l, diff, diff);
+                }
+                linalg::YieldOp::create(
+                    b, l,
+                    arith::AddFOp::create(b, l, args.back(), v).getResult());
+              })
+              .getResult(0);
+      AffineMap id2 = rewriter.getMultiDimIdentityMap(2);
+      return buildParallelGeneric(
+          rewriter, loc, planeType, ValueRange{sum}, {id2},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::DivFOp::create(b, l, args[0], n);
+          });
+    };
+    Value mean = planeMean(nullptr);
+    Value variance = planeMean(mean);
+    double epsilon = op.getEpsilon().convertToDouble();
+    rewriter.replaceOp(
+        op, buildParallelGeneric(
+                rewriter, loc, type,
+                ValueRange{op.getInput(), mean, variance, op.getScale(),
+                           op.getB()},
+                {full, plane, plane, channel, channel},
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value eps = arith::ConstantOp::create(
+                      b, l, b.getFloatAttr(elt, epsilon));
+                  Value normalized = arith::MulFOp::create(
+                      b, l, arith::SubFOp::create(b, l, args[0], args[1]),
+                      math::RsqrtOp::create(
+                          b, l, arith::AddFOp::create(b, l, args[2], eps)));
+                  return arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, normalized, args[3]),
+                      args[4]);
+                }));
+    return success();
+  }
+};
+
+/// BatchNormalization in inference mode: per channel (dim 1),
+/// y = (x - mean) / sqrt(var + epsilon) * scale + B.
+struct BatchNormToLinalg : OpRewritePattern<ONNXBatchNormalizationOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXBatchNormalizationOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getX().getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
+        !isa<FloatType>(type.getElementType()) || type != op.getY().getType())
+      return rewriter.notifyMatchFailure(op, "not a static float tensor");
+    if (op.getTrainingMode() != 0 ||
+        !isa<NoneType>(op.getRunningMean().getType()) ||
+        !isa<NoneType>(op.getRunningVar().getType()))
+      return rewriter.notifyMatchFailure(op, "training mode");
+    for (Value v : {op.getScale(), op.getB(), op.getInputMean(),
+                    op.getInputVar()}) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (!t || t.getRank() != 1 || t.getDimSize(0) != type.getDimSize(1) ||
+          t.getElementType() != type.getElementType())
+        return rewriter.notifyMatchFailure(op, "parameters are not per channel");
+    }
+    int64_t rank = type.getRank();
+    AffineMap channel = AffineMap::get(rank, 0, {rewriter.getAffineDimExpr(1)},
+                                       getContext());
+    Type elt = type.getElementType();
+    double epsilon = op.getEpsilon().convertToDouble();
+    rewriter.replaceOp(
+        op, buildParallelGeneric(
+                rewriter, op.getLoc(), type,
+                ValueRange{op.getX(), op.getScale(), op.getB(),
+                           op.getInputMean(), op.getInputVar()},
+                {rewriter.getMultiDimIdentityMap(rank), channel, channel,
+                 channel, channel},
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value eps = arith::ConstantOp::create(
+                      b, l, b.getFloatAttr(elt, epsilon));
+                  Value normalized = arith::MulFOp::create(
+                      b, l, arith::SubFOp::create(b, l, args[0], args[3]),
+                      math::RsqrtOp::create(
+                          b, l, arith::AddFOp::create(b, l, args[4], eps)));
+                  return arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, normalized, args[1]),
+                      args[2]);
+                }));
+    return success();
+  }
+};
+
 /// Slice with constant starts/ends/axes and positive steps: extract_slice.
 struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -258,7 +392,9 @@ struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
 } // namespace
 
 void populateONNXNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ClipToGeneric, LayerNormToLinalg, SliceToExtract>(
+  patterns.add<ClipToGeneric, LayerNormToLinalg, InstanceNormToLinalg,
+               BatchNormToLinalg,
+               SliceToExtract>(
       patterns.getContext());
 }
 

@@ -201,6 +201,30 @@ bool expandCalls(onnx::GraphProto &graph, const FunctionLookup &lookup,
   return true;
 }
 
+/// Drops the running-statistics outputs that BatchNormalization nodes lifted
+/// from opsets before 14 still name although nothing reads them: in
+/// inference mode (training_mode 0) the op has one output.
+void dropUnusedBatchNormStatistics(onnx::GraphProto &graph) {
+  std::set<std::string> used;
+  for (const auto &node : graph.node())
+    for (const std::string &input : node.input())
+      used.insert(input);
+  for (const auto &output : graph.output())
+    used.insert(output.name());
+  for (auto &node : *graph.mutable_node()) {
+    if (node.op_type() != "BatchNormalization" || node.output_size() < 2)
+      continue;
+    bool training = false;
+    for (const auto &attr : node.attribute())
+      training |= attr.name() == "training_mode" && attr.i() != 0;
+    bool unused = true;
+    for (int i = 1; i < node.output_size(); ++i)
+      unused &= node.output(i).empty() || !used.count(node.output(i));
+    if (!training && unused)
+      node.mutable_output()->DeleteSubrange(1, node.output_size() - 1);
+  }
+}
+
 /// Replaces every call of a model-local function by the function's body.
 bool inlineFunctions(
     onnx::GraphProto &graph,
@@ -607,6 +631,9 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
                   findNodeToConvert(model, opset, targetOpset, e.what()));
     }
   }
+
+  if (opset < 14)
+    dropUnusedBatchNormStatistics(*model.mutable_graph());
 
   if (options.inferShapes) {
     try {

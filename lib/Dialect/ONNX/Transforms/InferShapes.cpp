@@ -60,7 +60,13 @@ public:
           inputData[i] = std::move(tensor);
       }
     }
-    outputTypes.resize(op->getNumResults());
+    // Absent trailing outputs are not outputs to ONNX (BatchNormalization
+    // checks their count).
+    size_t numOutputs = op->getNumResults();
+    while (numOutputs > 0 &&
+           isa<NoneType>(op->getResult(numOutputs - 1).getType()))
+      --numOutputs;
+    outputTypes.resize(numOutputs);
     SmallVector<NamedAttribute> attrs;
     if (auto props =
             dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute()))
@@ -178,7 +184,8 @@ struct InferShapesPass : impl::InferShapesPassBase<InferShapesPass> {
       return op->emitError("type inference failed: ") << e.what();
     }
     for (OpResult result : op->getResults()) {
-      if (isa<NoneType>(result.getType()))
+      if (isa<NoneType>(result.getType()) ||
+          result.getResultNumber() >= context.getNumOutputs())
         continue;
       const onnx::TypeProto &proto =
           context.getInferredType(result.getResultNumber());
