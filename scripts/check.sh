@@ -29,6 +29,15 @@ import_suite() {
 }
 suite import_suite
 
+echo "== ONNX backend test data: compile, run, compare with the expected outputs"
+node_suite() {
+  "$build/bin/weft-onnx-node-suite" \
+    --expect test/conformance/compile-expected-failures.txt \
+    "$data/node" "$data/pytorch-converted" "$data/pytorch-operator" \
+    "$data/simple"
+}
+suite node_suite
+
 echo "== installed package: a downstream CMake project builds against it"
 suite bash scripts/check-downstream.sh "$build"
 

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Expectations.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Target/ONNX/Export.h"
 #include "weft/Target/ONNX/Import.h"
@@ -64,24 +65,6 @@ std::string importAndPrint(llvm::StringRef bytes, llvm::StringRef name,
   return text;
 }
 
-/// Reads "<model> # reason" lines.
-std::map<std::string, std::string> readExpectations(const std::string &path) {
-  std::map<std::string, std::string> expected;
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    return expected;
-  llvm::SmallVector<llvm::StringRef> lines;
-  (*buffer)->getBuffer().split(lines, '\n');
-  for (llvm::StringRef line : lines) {
-    line = line.trim();
-    if (line.empty() || line.starts_with("#"))
-      continue;
-    auto [name, reason] = line.split('#');
-    expected[name.trim().str()] = reason.trim().str();
-  }
-  return expected;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -97,7 +80,7 @@ int main(int argc, char **argv) {
     else
       roots.push_back(arg);
   }
-  auto expected = readExpectations(expectPath);
+  auto expected = weft::conformance::readExpectations(expectPath);
 
   std::vector<std::string> models; // "<suite>/<test>"
   std::map<std::string, std::string> pathOf;

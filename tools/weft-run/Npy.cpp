@@ -75,9 +75,9 @@ StatusOr<Tensor> readNpy(const std::string &path) {
                   path + ": Fortran order is not supported");
   DType dtype = DType::F32;
   bool found = false;
-  for (DType t : {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32,
-                  DType::I16, DType::I8, DType::U64, DType::U32, DType::U16,
-                  DType::U8, DType::Bool})
+  for (DType t :
+       {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32, DType::I16,
+        DType::I8, DType::U64, DType::U32, DType::U16, DType::U8, DType::Bool})
     if (descr.find(descrOf(t)) != std::string::npos) {
       dtype = t;
       found = true;

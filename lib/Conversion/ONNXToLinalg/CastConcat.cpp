@@ -95,7 +95,6 @@ template <typename OpTy> struct CastToGeneric : OpRewritePattern<OpTy> {
   }
 };
 
-
 /// Split along an axis into static pieces: one extract_slice each.
 struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -161,7 +160,6 @@ struct ConcatToInsertSlices : OpRewritePattern<ONNXConcatOp> {
     return success();
   }
 };
-
 
 } // namespace
 

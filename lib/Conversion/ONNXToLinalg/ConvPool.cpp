@@ -116,9 +116,9 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     Type elt = yType.getElementType();
-    Value input =
-        pad(rewriter, loc, op.getX(), w,
-            arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
+    Value input = pad(
+        rewriter, loc, op.getX(), w,
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
 
     // Loops: n, g, f, o_1..o_S, c, k_1..k_S.
     int64_t loops = 3 + 2 * spatial + 1;
@@ -260,11 +260,11 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     // The window's extent comes from a shape-only tensor.
     Value windowShape = tensor::EmptyOp::create(rewriter, loc, w.kernel, elt);
     Value startValue = arith::ConstantOp::create(rewriter, loc, start);
-    Value init = linalg::FillOp::create(
-                     rewriter, loc, startValue,
-                     ValueRange{tensor::EmptyOp::create(
-                         rewriter, loc, yType.getShape(), elt)})
-                     .getResult(0);
+    Value init =
+        linalg::FillOp::create(rewriter, loc, startValue,
+                               ValueRange{tensor::EmptyOp::create(
+                                   rewriter, loc, yType.getShape(), elt)})
+            .getResult(0);
     SmallVector<Value> inits = {init};
     SmallVector<Type> resultTypes = {yType};
     AffineMap outMap = AffineMap::get(loops, 0, outExprs, context);
@@ -273,7 +273,8 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
         AffineMap::get(loops, 0, windowExprs, context), outMap};
     Type i64 = rewriter.getI64Type();
     if (withIndices) {
-      inits.push_back(makeFilledTensor(rewriter, loc, yType.getShape(), i64, 0));
+      inits.push_back(
+          makeFilledTensor(rewriter, loc, yType.getShape(), i64, 0));
       resultTypes.push_back(RankedTensorType::get(yType.getShape(), i64));
       maps.push_back(outMap);
     }
@@ -281,23 +282,21 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
                                                utils::IteratorType::parallel);
     iterators.append(spatial, utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultTypes, ValueRange{input, windowShape}, inits,
-        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, resultTypes, ValueRange{input, windowShape}, inits, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], acc = args[2];
           if (!isMax) {
-            linalg::YieldOp::create(b, l,
-                                    arith::AddFOp::create(b, l, acc, x)
-                                        .getResult());
+            linalg::YieldOp::create(
+                b, l, arith::AddFOp::create(b, l, acc, x).getResult());
             return;
           }
-          Value better =
-              isFloat ? Value(arith::CmpFOp::create(
-                            b, l, arith::CmpFPredicate::OGT, x, acc))
-                      : Value(arith::CmpIOp::create(
-                            b, l,
-                            isUnsigned ? arith::CmpIPredicate::ugt
-                                       : arith::CmpIPredicate::sgt,
-                            x, acc));
+          Value better = isFloat ? Value(arith::CmpFOp::create(
+                                       b, l, arith::CmpFPredicate::OGT, x, acc))
+                                 : Value(arith::CmpIOp::create(
+                                       b, l,
+                                       isUnsigned ? arith::CmpIPredicate::ugt
+                                                  : arith::CmpIPredicate::sgt,
+                                       x, acc));
           SmallVector<Value> results = {
               arith::SelectOp::create(b, l, better, x, acc)};
           if (withIndices) {
@@ -318,20 +317,17 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
                         b, l,
                         arith::MulIOp::create(
                             b, l, position,
-                            arith::ConstantIndexOp::create(b, l,
-                                                           w.strides[s])),
-                        arith::MulIOp::create(
-                            b, l, tap,
-                            arith::ConstantIndexOp::create(b, l,
-                                                           w.dilations[s]))),
+                            arith::ConstantIndexOp::create(b, l, w.strides[s])),
+                        arith::MulIOp::create(b, l, tap,
+                                              arith::ConstantIndexOp::create(
+                                                  b, l, w.dilations[s]))),
                     arith::ConstantIndexOp::create(b, l, w.padsBegin[s]));
               }
               flat = arith::AddIOp::create(
                   b, l,
-                  arith::MulIOp::create(
-                      b, l, flat,
-                      arith::ConstantIndexOp::create(b, l,
-                                                     xType.getDimSize(dim))),
+                  arith::MulIOp::create(b, l, flat,
+                                        arith::ConstantIndexOp::create(
+                                            b, l, xType.getDimSize(dim))),
                   position);
             }
             Value index = arith::IndexCastOp::create(b, l, i64, flat);
@@ -363,8 +359,8 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
     for (int64_t s = 0; s < spatial; ++s) {
       int64_t in = xType.getDimSize(2 + s);
       int64_t lo = countPads ? 0 : w.padsBegin[s];
-      int64_t hi = countPads ? in + w.padsBegin[s] + w.padsEnd[s]
-                             : w.padsBegin[s] + in;
+      int64_t hi =
+          countPads ? in + w.padsBegin[s] + w.padsEnd[s] : w.padsBegin[s] + in;
       for (int64_t o = 0; o < yType.getDimSize(2 + s); ++o) {
         int64_t count = 0;
         for (int64_t k = 0; k < w.kernel[s]; ++k) {
@@ -467,9 +463,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
     // Loops: n, m, o..., c_local, k...
     int64_t loops = 2 + spatial + 1 + spatial;
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    SmallVector<AffineExpr> wExprs = {
-        d(1).floorDiv(mg) * cg + d(2 + spatial),
-        d(1) % mg};
+    SmallVector<AffineExpr> wExprs = {d(1).floorDiv(mg) * cg + d(2 + spatial),
+                                      d(1) % mg};
     SmallVector<AffineExpr> yExprs = {d(0), d(1)};
     for (int64_t s = 0; s < spatial; ++s) {
       wExprs.push_back(d(3 + spatial + s));
@@ -487,10 +482,10 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{yType}, ValueRange{op.getW(), groupShape},
             ValueRange{init},
-            ArrayRef<AffineMap>{AffineMap::get(loops, 0, wExprs, context),
-                                AffineMap::get(loops, 0, {d(2 + spatial)},
-                                               context),
-                                AffineMap::get(loops, 0, yExprs, context)},
+            ArrayRef<AffineMap>{
+                AffineMap::get(loops, 0, wExprs, context),
+                AffineMap::get(loops, 0, {d(2 + spatial)}, context),
+                AffineMap::get(loops, 0, yExprs, context)},
             iterators,
             [&](OpBuilder &b, Location l, ValueRange args) {
               auto c = [&](int64_t v) -> Value {
@@ -504,7 +499,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
                   linalg::IndexOp::create(b, l, 2 + spatial));
               SmallVector<Value> position = {linalg::IndexOp::create(b, l, 0),
                                              channel};
-              Value valid = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+              Value valid =
+                  arith::ConstantOp::create(b, l, b.getBoolAttr(true));
               for (int64_t s = 0; s < spatial; ++s) {
                 // o + pad_begin - k * dilation, as a signed index.
                 Value numerator = arith::SubIOp::create(
@@ -515,7 +511,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
                     arith::MulIOp::create(
                         b, l, linalg::IndexOp::create(b, l, 3 + spatial + s),
                         c(dilations[s])));
-                Value in = arith::DivSIOp::create(b, l, numerator, c(strides[s]));
+                Value in =
+                    arith::DivSIOp::create(b, l, numerator, c(strides[s]));
                 Value divides = arith::CmpIOp::create(
                     b, l, arith::CmpIPredicate::eq,
                     arith::RemSIOp::create(b, l, numerator, c(strides[s])),

@@ -191,7 +191,8 @@ const llvm::StringMap<AttributedBuilder> &getAttributedBuilders() {
     };
     m["onnx.Shrink"] = [=](OpBuilder &b, Location l, ValueRange a, Type t,
                            Operation *op) -> Value {
-      double lambd = floatAttr(op, "lambd", 0.5), bias = floatAttr(op, "bias", 0);
+      double lambd = floatAttr(op, "lambd", 0.5),
+             bias = floatAttr(op, "bias", 0);
       Value below = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0],
                                           c(b, l, t, -lambd));
       Value above = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0],
@@ -251,9 +252,9 @@ const llvm::StringMap<AttributedBuilder> &getAttributedAnyTypeBuilders() {
       Value zero = constantLike(b, l, t, 0);
       Value nonzero =
           arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, rem, zero);
-      Value signsDiffer = arith::CmpIOp::create(
-          b, l, arith::CmpIPredicate::slt,
-          arith::XOrIOp::create(b, l, rem, a[1]), zero);
+      Value signsDiffer =
+          arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                arith::XOrIOp::create(b, l, rem, a[1]), zero);
       return arith::SelectOp::create(
           b, l, arith::AndIOp::create(b, l, nonzero, signsDiffer),
           arith::AddIOp::create(b, l, rem, a[1]), rem);
@@ -452,11 +453,11 @@ const llvm::StringMap<ScalarBuilder> &getUnsignedBuilders() {
 /// Ops whose integer computation is the same for signed and unsigned
 /// operands (two's complement).
 bool isSignAgnostic(StringRef name) {
-  return llvm::is_contained(
-      {"onnx.Add", "onnx.Sub", "onnx.Mul", "onnx.Sum", "onnx.Neg",
-       "onnx.Equal", "onnx.And", "onnx.Or", "onnx.Xor", "onnx.Not",
-       "onnx.BitShift", "onnx.Where"},
-      name);
+  return llvm::is_contained({"onnx.Add", "onnx.Sub", "onnx.Mul", "onnx.Sum",
+                             "onnx.Neg", "onnx.Equal", "onnx.And", "onnx.Or",
+                             "onnx.Xor", "onnx.Not", "onnx.BitShift",
+                             "onnx.Where"},
+                            name);
 }
 
 /// The scalar builder for `op`, or null if there is none.

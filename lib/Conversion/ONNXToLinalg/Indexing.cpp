@@ -89,7 +89,8 @@ struct GatherToLinalg : OpRewritePattern<ONNXGatherOp> {
                   linalg::IndexOp::create(b, l, d - 1 + indexRank));
           }
           linalg::YieldOp::create(
-              b, l, ValueRange{tensor::ExtractOp::create(b, l, data, position)});
+              b, l,
+              ValueRange{tensor::ExtractOp::create(b, l, data, position)});
         });
     return success();
   }
@@ -128,7 +129,8 @@ struct GatherElementsToLinalg : OpRewritePattern<ONNXGatherElementsOp> {
                     ? normalizeIndex(b, l, args[0], dataType.getDimSize(d))
                     : Value(linalg::IndexOp::create(b, l, d)));
           linalg::YieldOp::create(
-              b, l, ValueRange{tensor::ExtractOp::create(b, l, data, position)});
+              b, l,
+              ValueRange{tensor::ExtractOp::create(b, l, data, position)});
         });
     return success();
   }
@@ -159,8 +161,8 @@ struct TriluToLinalg : OpRewritePattern<ONNXTriluOp> {
     bool upper = op.getUpper() != 0;
     int64_t rank = type.getRank();
     Type element = type.getElementType();
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         element);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
@@ -171,13 +173,14 @@ struct TriluToLinalg : OpRewritePattern<ONNXTriluOp> {
           Value row = linalg::IndexOp::create(b, l, rank - 2);
           Value col = linalg::IndexOp::create(b, l, rank - 1);
           Value diagonal = arith::SubIOp::create(b, l, col, row);
-          Value keep = arith::CmpIOp::create(
-              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-              diagonal, k);
+          Value keep = arith::CmpIOp::create(b, l,
+                                             upper ? arith::CmpIPredicate::sge
+                                                   : arith::CmpIPredicate::sle,
+                                             diagonal, k);
           Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(element));
           linalg::YieldOp::create(
-              b, l, ValueRange{arith::SelectOp::create(b, l, keep, args[0],
-                                                       zero)});
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, keep, args[0], zero)});
         });
     return success();
   }
@@ -269,52 +272,50 @@ struct BlockRearrangeToLinalg : OpRewritePattern<OpTy> {
     int64_t channels = toSpace ? type.getDimSize(1) : inType.getDimSize(1);
     Value input = op.getInput();
     rewriter.replaceOp(
-        op, buildParallelGeneric(
-                rewriter, op.getLoc(), type, {}, {},
-                [&](OpBuilder &b, Location l, ValueRange) -> Value {
-                  auto c = [&](int64_t v) -> Value {
-                    return arith::ConstantIndexOp::create(b, l, v);
-                  };
-                  Value n = linalg::IndexOp::create(b, l, 0);
-                  Value ch = linalg::IndexOp::create(b, l, 1);
-                  Value h = linalg::IndexOp::create(b, l, 2);
-                  Value w = linalg::IndexOp::create(b, l, 3);
-                  Value bs = c(block);
-                  SmallVector<Value> position;
-                  if (toSpace) {
-                    // out[n, ch, h, w] = in[n, depth, h / b, w / b]
-                    Value i = arith::RemUIOp::create(b, l, h, bs);
-                    Value j = arith::RemUIOp::create(b, l, w, bs);
-                    Value ij = arith::AddIOp::create(
-                        b, l, arith::MulIOp::create(b, l, i, bs), j);
-                    Value depth =
-                        columnRowDepth
-                            ? arith::AddIOp::create(
-                                  b, l,
-                                  arith::MulIOp::create(b, l, ch,
-                                                        c(block * block)),
-                                  ij)
-                            : arith::AddIOp::create(
-                                  b, l,
-                                  arith::MulIOp::create(b, l, ij, c(channels)),
-                                  ch);
-                    position = {n, depth, arith::DivUIOp::create(b, l, h, bs),
-                                arith::DivUIOp::create(b, l, w, bs)};
-                  } else {
-                    // out[n, (i * b + j) * C + c, h, w] = in[n, c, h*b+i, w*b+j]
-                    Value cc = arith::RemUIOp::create(b, l, ch, c(channels));
-                    Value ij = arith::DivUIOp::create(b, l, ch, c(channels));
-                    Value i = arith::DivUIOp::create(b, l, ij, bs);
-                    Value j = arith::RemUIOp::create(b, l, ij, bs);
-                    position = {
-                        n, cc,
-                        arith::AddIOp::create(
-                            b, l, arith::MulIOp::create(b, l, h, bs), i),
-                        arith::AddIOp::create(
-                            b, l, arith::MulIOp::create(b, l, w, bs), j)};
-                  }
-                  return tensor::ExtractOp::create(b, l, input, position);
-                }));
+        op,
+        buildParallelGeneric(
+            rewriter, op.getLoc(), type, {}, {},
+            [&](OpBuilder &b, Location l, ValueRange) -> Value {
+              auto c = [&](int64_t v) -> Value {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              Value n = linalg::IndexOp::create(b, l, 0);
+              Value ch = linalg::IndexOp::create(b, l, 1);
+              Value h = linalg::IndexOp::create(b, l, 2);
+              Value w = linalg::IndexOp::create(b, l, 3);
+              Value bs = c(block);
+              SmallVector<Value> position;
+              if (toSpace) {
+                // out[n, ch, h, w] = in[n, depth, h / b, w / b]
+                Value i = arith::RemUIOp::create(b, l, h, bs);
+                Value j = arith::RemUIOp::create(b, l, w, bs);
+                Value ij = arith::AddIOp::create(
+                    b, l, arith::MulIOp::create(b, l, i, bs), j);
+                Value depth =
+                    columnRowDepth
+                        ? arith::AddIOp::create(
+                              b, l,
+                              arith::MulIOp::create(b, l, ch, c(block * block)),
+                              ij)
+                        : arith::AddIOp::create(
+                              b, l,
+                              arith::MulIOp::create(b, l, ij, c(channels)), ch);
+                position = {n, depth, arith::DivUIOp::create(b, l, h, bs),
+                            arith::DivUIOp::create(b, l, w, bs)};
+              } else {
+                // out[n, (i * b + j) * C + c, h, w] = in[n, c, h*b+i, w*b+j]
+                Value cc = arith::RemUIOp::create(b, l, ch, c(channels));
+                Value ij = arith::DivUIOp::create(b, l, ch, c(channels));
+                Value i = arith::DivUIOp::create(b, l, ij, bs);
+                Value j = arith::RemUIOp::create(b, l, ij, bs);
+                position = {n, cc,
+                            arith::AddIOp::create(
+                                b, l, arith::MulIOp::create(b, l, h, bs), i),
+                            arith::AddIOp::create(
+                                b, l, arith::MulIOp::create(b, l, w, bs), j)};
+              }
+              return tensor::ExtractOp::create(b, l, input, position);
+            }));
     return success();
   }
 };

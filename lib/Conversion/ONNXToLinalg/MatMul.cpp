@@ -235,7 +235,8 @@ std::optional<EinsumTerms> parseEinsum(StringRef equation,
       std::string fill;
       for (int64_t e = 10 - extra; e < 10; ++e)
         fill.push_back(char('0' + e));
-      expanded = (term.take_front(dots) + fill + term.drop_front(dots + 3)).str();
+      expanded =
+          (term.take_front(dots) + fill + term.drop_front(dots + 3)).str();
     }
     for (char c : expanded)
       if (!std::isalpha(c) && !std::isdigit(c))
@@ -247,11 +248,11 @@ std::optional<EinsumTerms> parseEinsum(StringRef equation,
     ellipsis.push_back(char('0' + e));
   if (explicitOutput) {
     size_t dots = rhs.find("...");
-    result.output = dots == StringRef::npos
-                        ? rhs.str()
-                        : (rhs.take_front(dots) + ellipsis +
-                           rhs.drop_front(dots + 3))
-                              .str();
+    result.output =
+        dots == StringRef::npos
+            ? rhs.str()
+            : (rhs.take_front(dots) + ellipsis + rhs.drop_front(dots + 3))
+                  .str();
   } else {
     std::map<char, int> uses;
     for (const std::string &term : result.inputs)
@@ -332,11 +333,10 @@ struct EinsumToContraction : OpRewritePattern<ONNXEinsumOp> {
             product = isa<FloatType>(elt)
                           ? Value(arith::MulFOp::create(b, l, product, next))
                           : Value(arith::MulIOp::create(b, l, product, next));
-          Value sum = isa<FloatType>(elt)
-                          ? Value(arith::AddFOp::create(b, l, args.back(),
-                                                        product))
-                          : Value(arith::AddIOp::create(b, l, args.back(),
-                                                        product));
+          Value sum =
+              isa<FloatType>(elt)
+                  ? Value(arith::AddFOp::create(b, l, args.back(), product))
+                  : Value(arith::AddIOp::create(b, l, args.back(), product));
           linalg::YieldOp::create(b, l, sum);
         });
     return success();

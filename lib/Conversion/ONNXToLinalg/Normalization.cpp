@@ -183,24 +183,25 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
       if (!resultType.hasStaticShape())
         return rewriter.notifyMatchFailure(op, "statistics are not static");
       bool isMean = i == 1;
-      Value stat =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{outerType}, ValueRange{isMean ? mean : var},
-              ValueRange{tensor::EmptyOp::create(rewriter, loc, outerShape, elt)},
-              ArrayRef<AffineMap>{outerIdentity, outerIdentity},
-              SmallVector<utils::IteratorType>(axis,
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                Value v = arith::DivFOp::create(b, l, args[0], n);
-                if (!isMean) {
-                  Value eps = arith::ConstantOp::create(
-                      b, l, b.getFloatAttr(elt, epsilon));
-                  v = math::RsqrtOp::create(
-                      b, l, arith::AddFOp::create(b, l, v, eps));
-                }
-                linalg::YieldOp::create(b, l, v);
-              })
-              .getResult(0);
+      Value stat = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{outerType},
+                       ValueRange{isMean ? mean : var},
+                       ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                          outerShape, elt)},
+                       ArrayRef<AffineMap>{outerIdentity, outerIdentity},
+                       SmallVector<utils::IteratorType>(
+                           axis, utils::IteratorType::parallel),
+                       [&](OpBuilder &b, Location l, ValueRange args) {
+                         Value v = arith::DivFOp::create(b, l, args[0], n);
+                         if (!isMean) {
+                           Value eps = arith::ConstantOp::create(
+                               b, l, b.getFloatAttr(elt, epsilon));
+                           v = math::RsqrtOp::create(
+                               b, l, arith::AddFOp::create(b, l, v, eps));
+                         }
+                         linalg::YieldOp::create(b, l, v);
+                       })
+                       .getResult(0);
       if (resultType.getElementType() != elt)
         return rewriter.notifyMatchFailure(op, "statistics type differs");
       results.push_back(reshapeTo(rewriter, loc, stat, resultType));
@@ -276,22 +277,22 @@ struct InstanceNormToLinalg : OpRewritePattern<ONNXInstanceNormalizationOp> {
     Value variance = planeMean(mean);
     double epsilon = op.getEpsilon().convertToDouble();
     rewriter.replaceOp(
-        op, buildParallelGeneric(
-                rewriter, loc, type,
-                ValueRange{op.getInput(), mean, variance, op.getScale(),
-                           op.getB()},
-                {full, plane, plane, channel, channel},
-                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                  Value eps = arith::ConstantOp::create(
-                      b, l, b.getFloatAttr(elt, epsilon));
-                  Value normalized = arith::MulFOp::create(
-                      b, l, arith::SubFOp::create(b, l, args[0], args[1]),
-                      math::RsqrtOp::create(
-                          b, l, arith::AddFOp::create(b, l, args[2], eps)));
-                  return arith::AddFOp::create(
-                      b, l, arith::MulFOp::create(b, l, normalized, args[3]),
-                      args[4]);
-                }));
+        op,
+        buildParallelGeneric(
+            rewriter, loc, type,
+            ValueRange{op.getInput(), mean, variance, op.getScale(), op.getB()},
+            {full, plane, plane, channel, channel},
+            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+              Value eps =
+                  arith::ConstantOp::create(b, l, b.getFloatAttr(elt, epsilon));
+              Value normalized = arith::MulFOp::create(
+                  b, l, arith::SubFOp::create(b, l, args[0], args[1]),
+                  math::RsqrtOp::create(
+                      b, l, arith::AddFOp::create(b, l, args[2], eps)));
+              return arith::AddFOp::create(
+                  b, l, arith::MulFOp::create(b, l, normalized, args[3]),
+                  args[4]);
+            }));
     return success();
   }
 };
@@ -310,16 +311,17 @@ struct BatchNormToLinalg : OpRewritePattern<ONNXBatchNormalizationOp> {
         !isa<NoneType>(op.getRunningMean().getType()) ||
         !isa<NoneType>(op.getRunningVar().getType()))
       return rewriter.notifyMatchFailure(op, "training mode");
-    for (Value v : {op.getScale(), op.getB(), op.getInputMean(),
-                    op.getInputVar()}) {
+    for (Value v :
+         {op.getScale(), op.getB(), op.getInputMean(), op.getInputVar()}) {
       auto t = dyn_cast<RankedTensorType>(v.getType());
       if (!t || t.getRank() != 1 || t.getDimSize(0) != type.getDimSize(1) ||
           t.getElementType() != type.getElementType())
-        return rewriter.notifyMatchFailure(op, "parameters are not per channel");
+        return rewriter.notifyMatchFailure(op,
+                                           "parameters are not per channel");
     }
     int64_t rank = type.getRank();
-    AffineMap channel = AffineMap::get(rank, 0, {rewriter.getAffineDimExpr(1)},
-                                       getContext());
+    AffineMap channel =
+        AffineMap::get(rank, 0, {rewriter.getAffineDimExpr(1)}, getContext());
     Type elt = type.getElementType();
     double epsilon = op.getEpsilon().convertToDouble();
     rewriter.replaceOp(
@@ -393,9 +395,7 @@ struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
 
 void populateONNXNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ClipToGeneric, LayerNormToLinalg, InstanceNormToLinalg,
-               BatchNormToLinalg,
-               SliceToExtract>(
-      patterns.getContext());
+               BatchNormToLinalg, SliceToExtract>(patterns.getContext());
 }
 
 } // namespace weft

@@ -21,8 +21,8 @@ namespace {
 
 /// How a scale or zero point of `type` is read inside a loop nest over
 /// `rank` dims: one value for all, or one per index of `axis`.
-std::optional<AffineMap> getQuantParamMap(Type type, int64_t rank,
-                                          int64_t axis, MLIRContext *context) {
+std::optional<AffineMap> getQuantParamMap(Type type, int64_t rank, int64_t axis,
+                                          MLIRContext *context) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !tensor.hasStaticShape() || tensor.getRank() > 1)
     return std::nullopt;
@@ -83,15 +83,15 @@ struct QuantizeLinearToLinalg : OpRewritePattern<ONNXQuantizeLinearOp> {
   LogicalResult matchAndRewrite(ONNXQuantizeLinearOp op,
                                 PatternRewriter &rewriter) const override {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    auto intType = resultType ? dyn_cast<IntegerType>(
-                                    resultType.getElementType())
-                              : nullptr;
+    auto intType = resultType
+                       ? dyn_cast<IntegerType>(resultType.getElementType())
+                       : nullptr;
     if (!intType || intType.getWidth() > 32 ||
         !isa<FloatType>(getElementTypeOrSelf(op.getX().getType())))
       return rewriter.notifyMatchFailure(op, "not float to integer");
-    auto operands = getQuantOperands(op, op.getX(), op.getYScale(),
-                                     op.getYZeroPoint(), int64_t(op.getAxis()),
-                                     resultType);
+    auto operands =
+        getQuantOperands(op, op.getX(), op.getYScale(), op.getYZeroPoint(),
+                         int64_t(op.getAxis()), resultType);
     if (failed(operands))
       return rewriter.notifyMatchFailure(op, "unsupported shapes");
     bool isUnsigned = isUnsignedResultOp(op);
@@ -130,9 +130,9 @@ struct DequantizeLinearToLinalg : OpRewritePattern<ONNXDequantizeLinearOp> {
     if (!resultType || !isa<FloatType>(resultType.getElementType()) ||
         !getElementTypeOrSelf(op.getX().getType()).isSignlessInteger())
       return rewriter.notifyMatchFailure(op, "not integer to float");
-    auto operands = getQuantOperands(op, op.getX(), op.getXScale(),
-                                     op.getXZeroPoint(), int64_t(op.getAxis()),
-                                     resultType);
+    auto operands =
+        getQuantOperands(op, op.getX(), op.getXScale(), op.getXZeroPoint(),
+                         int64_t(op.getAxis()), resultType);
     if (failed(operands))
       return rewriter.notifyMatchFailure(op, "unsupported shapes");
     bool isUnsigned = isUnsignedOperandOp(op);

@@ -49,9 +49,8 @@ Value foldIntoRange(OpBuilder &b, Location loc, Value index, int64_t size,
     return arith::SelectOp::create(
         b, loc, upper, arith::SubIOp::create(b, loc, c(period), m), m);
   }
-  return arith::MinSIOp::create(b, loc,
-                                arith::MaxSIOp::create(b, loc, index, c(0)),
-                                c(size - 1));
+  return arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, index, c(0)), c(size - 1));
 }
 
 /// Pad with constant pads (negative ones crop) in constant, edge or reflect
@@ -73,14 +72,14 @@ struct PadToLinalg : OpRewritePattern<ONNXPadOp> {
       return rewriter.notifyMatchFailure(op, "pads not constant");
     Location loc = op.getLoc();
     Type elt = type.getElementType();
-    Value fill = arith::ConstantOp::create(rewriter, loc,
-                                           cast<TypedAttr>(
-                                               rewriter.getZeroAttr(elt)));
+    Value fill = arith::ConstantOp::create(
+        rewriter, loc, cast<TypedAttr>(rewriter.getZeroAttr(elt)));
     Value value = op.getConstantValue();
     if (!isa<NoneType>(value.getType())) {
       auto valueType = cast<RankedTensorType>(value.getType());
-      SmallVector<Value> zeros(valueType.getRank(),
-                               arith::ConstantIndexOp::create(rewriter, loc, 0));
+      SmallVector<Value> zeros(
+          valueType.getRank(),
+          arith::ConstantIndexOp::create(rewriter, loc, 0));
       fill = tensor::ExtractOp::create(rewriter, loc, value, zeros);
     }
     Value data = op.getData();

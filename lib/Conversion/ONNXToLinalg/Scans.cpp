@@ -25,9 +25,9 @@ Value selectByAxis(OpBuilder &b, Location loc, Value axis, int64_t rank,
                    llvm::function_ref<Value(int64_t)> pick) {
   Value result = pick(0);
   for (int64_t d = 1; d < rank; ++d) {
-    Value isAxis = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, axis,
-        arith::ConstantIndexOp::create(b, loc, d));
+    Value isAxis =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, axis,
+                              arith::ConstantIndexOp::create(b, loc, d));
     result = arith::SelectOp::create(b, loc, isAxis, pick(d), result);
   }
   return result;
@@ -54,61 +54,59 @@ struct CumSumToLinalg : OpRewritePattern<ONNXCumSumOp> {
     Value axis = arith::IndexCastOp::create(
         rewriter, loc, rewriter.getIndexType(),
         tensor::ExtractOp::create(rewriter, loc, op.getAxis(), zeros));
-    Value negative = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::slt, axis,
-        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    Value negative =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, axis,
+                              arith::ConstantIndexOp::create(rewriter, loc, 0));
     axis = arith::SelectOp::create(
         rewriter, loc, negative,
-        arith::AddIOp::create(rewriter, loc, axis,
-                              arith::ConstantIndexOp::create(rewriter, loc,
-                                                             rank)),
+        arith::AddIOp::create(
+            rewriter, loc, axis,
+            arith::ConstantIndexOp::create(rewriter, loc, rank)),
         axis);
     bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
     Value x = op.getX();
     rewriter.replaceOp(
-        op, buildParallelGeneric(
-                rewriter, loc, type, {}, {},
-                [&](OpBuilder &b, Location l, ValueRange) -> Value {
-                  SmallVector<Value> here;
-                  for (int64_t d = 0; d < rank; ++d)
-                    here.push_back(linalg::IndexOp::create(b, l, d));
-                  Value position = selectByAxis(
-                      b, l, axis, rank, [&](int64_t d) { return here[d]; });
-                  Value length = selectByAxis(b, l, axis, rank, [&](int64_t d) {
-                    return arith::ConstantIndexOp::create(b, l,
-                                                          type.getDimSize(d));
+        op,
+        buildParallelGeneric(
+            rewriter, loc, type, {}, {},
+            [&](OpBuilder &b, Location l, ValueRange) -> Value {
+              SmallVector<Value> here;
+              for (int64_t d = 0; d < rank; ++d)
+                here.push_back(linalg::IndexOp::create(b, l, d));
+              Value position = selectByAxis(b, l, axis, rank,
+                                            [&](int64_t d) { return here[d]; });
+              Value length = selectByAxis(b, l, axis, rank, [&](int64_t d) {
+                return arith::ConstantIndexOp::create(b, l, type.getDimSize(d));
+              });
+              Value zero = arith::ConstantOp::create(
+                  b, l, cast<TypedAttr>(b.getZeroAttr(element)));
+              auto loop = scf::ForOp::create(
+                  b, l, arith::ConstantIndexOp::create(b, l, 0), length,
+                  arith::ConstantIndexOp::create(b, l, 1), ValueRange{zero},
+                  [&](OpBuilder &lb, Location ll, Value j, ValueRange sum) {
+                    using P = arith::CmpIPredicate;
+                    P predicate = reverse ? (exclusive ? P::ugt : P::uge)
+                                          : (exclusive ? P::ult : P::ule);
+                    Value included =
+                        arith::CmpIOp::create(lb, ll, predicate, j, position);
+                    SmallVector<Value> from;
+                    for (int64_t d = 0; d < rank; ++d) {
+                      Value isAxis = arith::CmpIOp::create(
+                          lb, ll, P::eq, axis,
+                          arith::ConstantIndexOp::create(lb, ll, d));
+                      from.push_back(
+                          arith::SelectOp::create(lb, ll, isAxis, j, here[d]));
+                    }
+                    Value v = tensor::ExtractOp::create(lb, ll, x, from);
+                    v = arith::SelectOp::create(lb, ll, included, v, zero);
+                    Value next =
+                        isa<FloatType>(element)
+                            ? Value(arith::AddFOp::create(lb, ll, sum[0], v))
+                            : Value(arith::AddIOp::create(lb, ll, sum[0], v));
+                    scf::YieldOp::create(lb, ll, next);
                   });
-                  Value zero = arith::ConstantOp::create(
-                      b, l, cast<TypedAttr>(b.getZeroAttr(element)));
-                  auto loop = scf::ForOp::create(
-                      b, l, arith::ConstantIndexOp::create(b, l, 0), length,
-                      arith::ConstantIndexOp::create(b, l, 1), ValueRange{zero},
-                      [&](OpBuilder &lb, Location ll, Value j,
-                          ValueRange sum) {
-                        using P = arith::CmpIPredicate;
-                        P predicate = reverse ? (exclusive ? P::ugt : P::uge)
-                                              : (exclusive ? P::ult : P::ule);
-                        Value included = arith::CmpIOp::create(
-                            lb, ll, predicate, j, position);
-                        SmallVector<Value> from;
-                        for (int64_t d = 0; d < rank; ++d) {
-                          Value isAxis = arith::CmpIOp::create(
-                              lb, ll, P::eq, axis,
-                              arith::ConstantIndexOp::create(lb, ll, d));
-                          from.push_back(arith::SelectOp::create(
-                              lb, ll, isAxis, j, here[d]));
-                        }
-                        Value v = tensor::ExtractOp::create(lb, ll, x, from);
-                        v = arith::SelectOp::create(lb, ll, included, v, zero);
-                        Value next =
-                            isa<FloatType>(element)
-                                ? Value(arith::AddFOp::create(lb, ll, sum[0], v))
-                                : Value(
-                                      arith::AddIOp::create(lb, ll, sum[0], v));
-                        scf::YieldOp::create(lb, ll, next);
-                      });
-                  return loop.getResult(0);
-                }));
+              return loop.getResult(0);
+            }));
     return success();
   }
 };

@@ -245,10 +245,11 @@ bool inlineFunctions(
 
 /// The value types ONNX's inference found in `graph` (inputs, outputs,
 /// value_info, initializers), by name.
-std::map<std::string, onnx::TypeProto> collectValueTypes(
-    const onnx::GraphProto &graph) {
+std::map<std::string, onnx::TypeProto>
+collectValueTypes(const onnx::GraphProto &graph) {
   std::map<std::string, onnx::TypeProto> types;
-  for (const auto *list : {&graph.input(), &graph.output(), &graph.value_info()})
+  for (const auto *list :
+       {&graph.input(), &graph.output(), &graph.value_info()})
     for (const auto &info : *list)
       if (info.has_type())
         types[info.name()] = info.type();
@@ -649,13 +650,12 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
 
   // Each round expands one level of function bodies and infers the types of
   // what it created, which the next level's bodies may depend on.
-  for (int round = 0, calls = 1; options.expandFunction && calls > 0;
-       ++round) {
+  for (int round = 0, calls = 1; options.expandFunction && calls > 0; ++round) {
     calls = 0;
     int64_t budget = kMaxInlinedNodes;
-    if (round == 8 || !expandSchemaFunctions(*model.mutable_graph(),
-                                             targetOpset, options, calls,
-                                             budget))
+    if (round == 8 ||
+        !expandSchemaFunctions(*model.mutable_graph(), targetOpset, options,
+                               calls, budget))
       return fail(error, "expanding operators into their ONNX function "
                          "bodies does not end or grows the graph past " +
                              std::to_string(kMaxInlinedNodes) + " nodes");
