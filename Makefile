@@ -4,7 +4,7 @@ JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/weft-ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: setup configure build run check bench-placement clean
+.PHONY: setup configure build run check bench bench-placement clean
 
 setup:
 	bash scripts/setup.sh
@@ -29,6 +29,10 @@ run: setup build
 
 check: setup build
 	bash scripts/check.sh $(BUILD)
+
+# Speed next to ONNX Runtime (not part of check: timings are not tests).
+bench: setup build
+	bash bench/cpu/run.sh $(BUILD)
 
 bench-placement: setup build
 	bash bench/placement/run.sh $(BUILD)

@@ -3,9 +3,9 @@
 #
 # Compiles resnet18, mobilenet_v2 and the 4-layer encoder to native code for
 # this CPU, runs each on the input scripts/gen_models.py saved, and compares
-# with torch's output: fails unless max|diff| <= 1e-4 * max|reference|.
-# Prints compile time and the run's median latency (not a benchmark: the
-# code generator does no tiling or vectorization yet).
+# with torch's output and ONNX Runtime's: fails unless
+# max|diff| <= 1e-4 * max|reference| for both. Prints compile time and the
+# run's median latency (a record, not a benchmark: bench/ compares speed).
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -14,7 +14,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/$build/bin"
 models="$root/$build/models"
 /usr/bin/python3 "$root/scripts/gen_models.py" "$models" > /dev/null
-printf '%-14s %10s %12s %16s\n' model compile_s latency_ms 'diff/max|ref|'
+python="$root/.venv/bin/python"
+printf '%-14s %10s %12s %14s %14s\n' model compile_s latency_ms 'vs torch' 'vs ORT'
 failed=0
 for m in resnet18 mobilenet_v2 encoder; do
   start=$(date +%s.%N)
@@ -24,13 +25,22 @@ for m in resnet18 mobilenet_v2 encoder; do
   latency=$("$bin/weft-run" "$models/$m.weft" --input "input=$models/$m.input.npy" \
               --output-dir "$models/$m.out" --bench 3 |
             sed -n 's/latency_ms median=\([0-9.]*\).*/\1/p')
-  ratio=$(/usr/bin/python3 -c "
+  "$python" "$root/scripts/ort_run.py" "$models/$m.onnx" "$models/$m.input.npy" \
+    "$models/$m.ort.npy"
+  relative() {
+    /usr/bin/python3 -c "
 import numpy as np
-o = np.load('$models/$m.out/output.npy'); r = np.load('$models/$m.output.npy')
-print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))")
-  printf '%-14s %10.2f %12s %16s\n' "$m" "$seconds" "$latency" "$ratio"
-  if ! awk "BEGIN{exit !($ratio <= 1e-4)}"; then
-    echo "  $m: outputs differ from torch's"; failed=1
-  fi
+o = np.load('$models/$m.out/output.npy'); r = np.load('$1')
+print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))"
+  }
+  torch_ratio=$(relative "$models/$m.output.npy")
+  ort_ratio=$(relative "$models/$m.ort.npy")
+  printf '%-14s %10.2f %12s %14s %14s\n' "$m" "$seconds" "$latency" \
+    "$torch_ratio" "$ort_ratio"
+  for ratio in "$torch_ratio" "$ort_ratio"; do
+    if ! awk "BEGIN{exit !($ratio <= 1e-4)}"; then
+      echo "  $m: outputs differ from the reference ($ratio)"; failed=1
+    fi
+  done
 done
 exit "$failed"
