@@ -16,10 +16,8 @@
 
 #include "Expectations.h"
 #include "weft/Compiler/Compile.h"
-#include "weft/Dialect/ONNX/IR/ConstantData.h"
-#include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Runtime/Session/Session.h"
-#include "weft/Target/ONNX/ProtoConversion.h"
+#include "weft/Runtime/Session/TensorFiles.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -27,8 +25,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include "onnx/onnx_pb.h"
 
 #include <array>
 #include <cmath>
@@ -64,60 +60,6 @@ std::string compile(const std::string &modelPath,
     return "cannot write " + artifactPath;
   out << *artifact;
   return "";
-}
-
-/// Reads a TensorProto file into a runtime tensor of `dtype`.
-bool readTensor(const std::string &path, rt::DType dtype,
-                const std::vector<int64_t> &shape, rt::Tensor &out) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  onnx::TensorProto proto;
-  if (!buffer || !proto.ParseFromArray((*buffer)->getBufferStart(),
-                                       int((*buffer)->getBufferSize())))
-    return false;
-  MLIRContext context;
-  context.loadDialect<weft::ONNXDialect>();
-  std::string error;
-  auto attr = weft::convertTensorProto(&context, proto, "t", error);
-  if (!attr)
-    return false;
-  auto raw = weft::getRawData(attr);
-  out = rt::Tensor(dtype, shape);
-  if (!raw || raw->size() != out.getByteSize())
-    return false;
-  std::memcpy(out.data(), raw->data(), raw->size());
-  return true;
-}
-
-/// ONNX's comparison: same size, |a - b| <= atol + rtol * |b| (NaN == NaN).
-std::string compare(const rt::Tensor &got, const rt::Tensor &want) {
-  if (got.getByteSize() != want.getByteSize())
-    return "output size differs";
-  int64_t n = got.getElementCount();
-  auto check = [&](auto *a, auto *b) -> std::string {
-    for (int64_t i = 0; i < n; ++i) {
-      double x = double(a[i]), y = double(b[i]);
-      if (std::isnan(x) && std::isnan(y))
-        continue;
-      if (!(std::fabs(x - y) <= 1e-7 + 1e-3 * std::fabs(y)))
-        return "element " + std::to_string(i) + ": got " + std::to_string(x) +
-               ", expected " + std::to_string(y);
-    }
-    return "";
-  };
-  switch (got.getDType()) {
-  case rt::DType::F32:
-    return check(got.as<float>(), want.as<float>());
-  case rt::DType::F64:
-    return check(got.as<double>(), want.as<double>());
-  case rt::DType::I64:
-    return check(got.as<int64_t>(), want.as<int64_t>());
-  case rt::DType::I32:
-    return check(got.as<int32_t>(), want.as<int32_t>());
-  default:
-    return std::memcmp(got.data(), want.data(), got.getByteSize()) == 0
-               ? ""
-               : "output bytes differ";
-  }
 }
 
 } // namespace
@@ -174,11 +116,14 @@ int main(int argc, char **argv) {
         ++dataSets;
         std::map<std::string, rt::Tensor> feeds;
         const auto &inputs = (*session)->getInputs();
-        for (size_t i = 0; i < inputs.size() && problem.empty(); ++i)
-          if (!readTensor(dir + "/input_" + std::to_string(i) + ".pb",
-                          inputs[i].dtype, inputs[i].shape,
-                          feeds[inputs[i].name]))
-            problem = "cannot read input " + std::to_string(i);
+        for (size_t i = 0; i < inputs.size() && problem.empty(); ++i) {
+          auto input =
+              rt::readTensorProto(dir + "/input_" + std::to_string(i) + ".pb");
+          if (input)
+            feeds[inputs[i].name] = *input;
+          else
+            problem = input.getStatus().getMessage();
+        }
         std::vector<rt::Tensor> results;
         if (problem.empty()) {
           rt::Status status = (*session)->run(feeds, results);
@@ -187,13 +132,12 @@ int main(int argc, char **argv) {
         }
         const auto &outputs = (*session)->getOutputs();
         for (size_t i = 0; i < outputs.size() && problem.empty(); ++i) {
-          rt::Tensor expected;
-          if (!readTensor(dir + "/output_" + std::to_string(i) + ".pb",
-                          outputs[i].dtype, outputs[i].shape, expected))
-            problem = "cannot read expected output " + std::to_string(i) +
-                      " as " + outputs[i].describe();
-          else
-            problem = compare(results[i], expected);
+          auto expected =
+              rt::readTensorProto(dir + "/output_" + std::to_string(i) + ".pb");
+          rt::Status same = expected ? rt::compareTensors(results[i], *expected)
+                                     : expected.getStatus();
+          if (!same)
+            problem = "output '" + outputs[i].name + "': " + same.getMessage();
         }
       }
     }

@@ -1,17 +1,21 @@
 //===- weft-run.cpp - Run a compiled model
 //---------------------------------===//
 //
-//   weft-run model.weft --random [--bench N]
-//   weft-run model.weft --input name=x.npy [--output-dir out/]
+//   weft-run model.weft --random [--bench N] [--threads T]
+//   weft-run model.weft --input name=x.npy [--output-dir out/ [--format pb]]
+//   weft-run model.weft --test-data test_data_set_0 --check
+//   weft-run model.onnx ...        (compiled into a cache first)
 //
 // Prints each output's name, shape and first values; --bench N runs N times
-// and prints `latency_ms median=<x> p90=<y>`. Exits 1 with the runtime's
-// message on any error.
+// and prints `latency_ms median=<x> p90=<y>`; --check compares the outputs
+// with the data set's output_N.pb (ONNX's tolerances) and exits 0 iff all
+// match. Exits 1 with the runtime's message on any error.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Npy.h"
+#include "CompileCache.h"
 #include "weft/Runtime/Session/Session.h"
+#include "weft/Runtime/Session/TensorFiles.h"
 
 #include <algorithm>
 #include <chrono>
@@ -57,22 +61,64 @@ void printSummary(const TensorSpec &spec, const Tensor &t) {
   std::printf(t.getElementCount() > n ? " ...\n" : "\n");
 }
 
+/// Reads a tensor from a .pb (TensorProto) or .npy file, by its extension.
+StatusOr<Tensor> readTensorFile(const std::string &path) {
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".pb") == 0)
+    return readTensorProto(path);
+  return readNpy(path);
+}
+
+/// Compares `results` with `dir`/output_N.pb; prints one line per output.
+bool checkOutputs(const Session &session, const std::vector<Tensor> &results,
+                  const std::string &dir) {
+  bool all = true;
+  size_t matched = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const std::string &name = session.getOutputs()[i].name;
+    auto expected =
+        readTensorProto(dir + "/output_" + std::to_string(i) + ".pb");
+    Status same =
+        expected ? compareTensors(results[i], *expected) : expected.getStatus();
+    if (same) {
+      ++matched;
+      std::printf("check %s: ok\n", name.c_str());
+    } else {
+      all = false;
+      std::printf("check %s: MISMATCH: %s\n", name.c_str(),
+                  same.getMessage().c_str());
+    }
+  }
+  std::printf("check: %zu of %zu outputs match (rtol 1e-3, atol 1e-7)\n",
+              matched, results.size());
+  return all;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string model, outputDir;
-  bool random = false;
-  int bench = 0;
+  std::string model, outputDir, testData, format = "npy";
+  bool random = false, check = false;
+  int bench = 0, threads = 1;
   std::map<std::string, std::string> inputFiles;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--random")
       random = true;
+    else if (arg == "--check")
+      check = true;
     else if (arg == "--bench" && i + 1 < argc)
       bench = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--threads" && i + 1 < argc)
+      threads = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--output-dir" && i + 1 < argc)
       outputDir = argv[++i];
-    else if (arg == "--input" && i + 1 < argc) {
+    else if (arg == "--test-data" && i + 1 < argc)
+      testData = argv[++i];
+    else if (arg == "--format" && i + 1 < argc) {
+      format = argv[++i];
+      if (format != "npy" && format != "pb")
+        return fail("--format is npy or pb, got '" + format + "'");
+    } else if (arg == "--input" && i + 1 < argc) {
       std::string spec = argv[++i];
       size_t eq = spec.find('=');
       if (eq == std::string::npos)
@@ -82,21 +128,36 @@ int main(int argc, char **argv) {
       model = arg;
     else
       return fail("unknown argument '" + arg +
-                  "' (usage: weft-run model.weft [--random] [--input "
-                  "name=x.npy] [--output-dir dir] [--bench N])");
+                  "' (usage: weft-run model.weft|model.onnx [--random] "
+                  "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
+                  "[--output-dir dir [--format npy|pb]] [--bench N] "
+                  "[--threads T])");
   }
   if (model.empty())
     return fail("no model given");
+  if (check && testData.empty())
+    return fail("--check compares with a data set's outputs: give --test-data");
+  (void)threads; // kernels run on the calling thread (multithreading: later)
+  if (isONNXModel(model)) {
+    auto compiled = compileToCache(model, argv[0]);
+    if (!compiled)
+      return fail(compiled.getStatus().getMessage());
+    model = *compiled;
+  }
   auto session = Session::create(model);
   if (!session)
     return fail(session.getStatus().getMessage());
 
   std::map<std::string, Tensor> feeds;
   std::mt19937 rng(0);
-  for (const TensorSpec &spec : (*session)->getInputs()) {
+  const auto &inputs = (*session)->getInputs();
+  for (size_t i = 0; i < inputs.size() && !testData.empty(); ++i)
+    inputFiles.emplace(inputs[i].name,
+                       testData + "/input_" + std::to_string(i) + ".pb");
+  for (const TensorSpec &spec : inputs) {
     auto file = inputFiles.find(spec.name);
     if (file != inputFiles.end()) {
-      auto tensor = readNpy(file->second);
+      auto tensor = readTensorFile(file->second);
       if (!tensor)
         return fail(tensor.getStatus().getMessage());
       feeds[spec.name] = *tensor;
@@ -108,7 +169,7 @@ int main(int argc, char **argv) {
   }
   for (const auto &[name, file] : inputFiles)
     if (!feeds.count(name)) {
-      auto tensor = readNpy(file);
+      auto tensor = readTensorFile(file);
       if (!tensor)
         return fail(tensor.getStatus().getMessage());
       feeds[name] = *tensor; // the session names the unknown input
@@ -121,13 +182,16 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < results.size(); ++i) {
     printSummary((*session)->getOutputs()[i], results[i]);
     if (!outputDir.empty()) {
-      Status written =
-          writeNpy(outputDir + "/" + (*session)->getOutputs()[i].name + ".npy",
-                   results[i]);
+      const std::string &name = (*session)->getOutputs()[i].name;
+      std::string path = outputDir + "/" + name + "." + format;
+      Status written = format == "pb"
+                           ? writeTensorProto(path, name, results[i])
+                           : writeNpy(path, results[i]);
       if (!written)
         return fail(written.getMessage());
     }
   }
+  bool matched = !check || checkOutputs(**session, results, testData);
   if (bench > 0) {
     std::vector<double> times;
     for (int i = 0; i < bench; ++i) {
@@ -143,5 +207,5 @@ int main(int argc, char **argv) {
     std::printf("latency_ms median=%.3f p90=%.3f\n", times[times.size() / 2],
                 times[std::min(times.size() - 1, times.size() * 9 / 10)]);
   }
-  return 0;
+  return matched ? 0 : 1;
 }

@@ -1,8 +1,8 @@
-//===- Npy.cpp - numpy .npy files for weft-run
-//-----------------------------===//
+//===- Npy.cpp - numpy .npy files -----------------------------------------===//
 
-#include "Npy.h"
+#include "weft/Runtime/Session/TensorFiles.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -92,9 +92,29 @@ StatusOr<Tensor> readNpy(const std::string &path) {
     return Status(StatusCode::InvalidArgument, path + ": bad shape in header");
   std::istringstream dims(shapeText.substr(open + 1, close - open - 1));
   std::string dim;
-  while (std::getline(dims, dim, ','))
-    if (dim.find_first_not_of(" ") != std::string::npos)
-      shape.push_back(std::stoll(dim));
+  int64_t elements = 1;
+  while (std::getline(dims, dim, ',')) {
+    if (dim.find_first_not_of(" ") == std::string::npos)
+      continue;
+    char *end = nullptr;
+    long long d = std::strtoll(dim.c_str(), &end, 10);
+    while (end && *end == ' ')
+      ++end;
+    if (!end || *end || d < 0 || d > (1ll << 40) ||
+        (d > 0 && elements > (1ll << 40) / d))
+      return Status(StatusCode::InvalidArgument,
+                    path + ": bad dimension '" + dim + "' in the header");
+    elements *= d;
+    shape.push_back(d);
+  }
+  // The data must be there before anything that large is allocated.
+  std::streampos dataStart = in.tellg();
+  in.seekg(0, std::ios::end);
+  std::streamoff available = in.tellg() - dataStart;
+  in.seekg(dataStart);
+  if (elements * int64_t(getDTypeSize(dtype)) > available)
+    return Status(StatusCode::DataLoss,
+                  path + ": the data is shorter than the shape says");
   Tensor tensor(dtype, shape);
   in.read(static_cast<char *>(tensor.data()), tensor.getByteSize());
   if (!in)
