@@ -7,6 +7,7 @@
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Runtime/Artifact/Artifact.h"
 #include "weft/Target/CPU/CPUCodegen.h"
+#include "weft/Target/CPU/Passes.h"
 #include "weft/Target/ONNX/Import.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -108,6 +109,11 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   buildCPULoweringPipeline(lower);
   if (failed(lower.run(*module)))
     return failure();
+  // The arena the runtime passes after the outputs, if buffers were planned.
+  if (auto arena = (*module)->getAttrOfType<IntegerAttr>(kArenaBytesAttrName)) {
+    manifest += "arena " + std::to_string(arena.getInt()) + "\n";
+    (*module)->removeAttr(kArenaBytesAttrName);
+  }
   std::string target, error;
   auto object = emitHostObject(*module, options.optLevel, target, error);
   auto library = succeeded(object) ? linkSharedObject(*object, error)

@@ -3,6 +3,7 @@
 
 #include "weft/Analysis/CostModel.h"
 #include "weft/Conversion/Passes.h"
+#include "weft/Target/CPU/Passes.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
@@ -40,6 +41,7 @@ int main(int argc, char **argv) {
   weft::registerONNXPasses();
   weft::registerWeftPlacementPasses();
   weft::registerWeftConversionPasses();
+  weft::registerWeftCPUPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

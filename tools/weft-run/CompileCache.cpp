@@ -64,8 +64,9 @@ StatusOr<std::string> compileToCache(const std::string &path,
   struct stat compilerStat;
   if (stat(compiler.c_str(), &compilerStat) != 0)
     return Status(StatusCode::Unsupported,
-                  path + ": running an .onnx model needs weft-compile, which "
-                         "this installation does not have (" +
+                  path +
+                      ": running an .onnx model needs weft-compile, which "
+                      "this installation does not have (" +
                       compiler + "); compile it elsewhere and run the .weft");
   // The key: the model's bytes and the compiler's identity.
   uint32_t crc = crc32c(bytes.data(), bytes.size());
@@ -82,7 +83,8 @@ StatusOr<std::string> compileToCache(const std::string &path,
   if (stat(artifact.c_str(), &cached) == 0)
     return artifact;
   if (!makeDirs(dir))
-    return Status(StatusCode::Internal, "cannot create the cache folder " + dir);
+    return Status(StatusCode::Internal,
+                  "cannot create the cache folder " + dir);
   std::fprintf(stderr, "weft-run: compiling %s into %s\n", path.c_str(),
                artifact.c_str());
   std::vector<std::string> args = {compiler, path, "-o", artifact};

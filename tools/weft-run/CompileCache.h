@@ -1,4 +1,5 @@
-//===- CompileCache.h - weft-run on .onnx files ------------------*- C++ -*-===//
+//===- CompileCache.h - weft-run on .onnx files ------------------*- C++
+//-*-===//
 //
 // `weft-run model.onnx` compiles the model with the weft-compile installed
 // next to weft-run into a cache folder and runs the artifact; a model seen

@@ -184,9 +184,8 @@ int main(int argc, char **argv) {
     if (!outputDir.empty()) {
       const std::string &name = (*session)->getOutputs()[i].name;
       std::string path = outputDir + "/" + name + "." + format;
-      Status written = format == "pb"
-                           ? writeTensorProto(path, name, results[i])
-                           : writeNpy(path, results[i]);
+      Status written = format == "pb" ? writeTensorProto(path, name, results[i])
+                                      : writeNpy(path, results[i]);
       if (!written)
         return fail(written.getMessage());
     }

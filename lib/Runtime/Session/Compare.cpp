@@ -10,7 +10,8 @@ namespace {
 
 /// An IEEE half's bits as a float.
 float halfToFloat(uint16_t bits) {
-  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
+  int sign = bits >> 15, exponent = (bits >> 10) & 0x1f,
+      mantissa = bits & 0x3ff;
   float magnitude;
   if (exponent == 0)
     magnitude = std::ldexp(float(mantissa), -24);
@@ -40,9 +41,9 @@ Status compareTensors(const Tensor &got, const Tensor &want, double rtol,
   TensorSpec gotSpec{"", got.getDType(), got.getShape()},
       wantSpec{"", want.getDType(), want.getShape()};
   if (got.getDType() != want.getDType() || got.getShape() != want.getShape())
-    return Status(StatusCode::InvalidArgument,
-                  "got " + gotSpec.describe() + ", expected " +
-                      wantSpec.describe());
+    return Status(StatusCode::InvalidArgument, "got " + gotSpec.describe() +
+                                                   ", expected " +
+                                                   wantSpec.describe());
   DType type = got.getDType();
   bool isFloat = type == DType::F32 || type == DType::F64 || type == DType::F16;
   int64_t n = got.getElementCount();

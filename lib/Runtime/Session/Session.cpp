@@ -29,12 +29,35 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
 }
 
 Session::~Session() {
+  for (void *arena : freeArenas)
+    std::free(arena);
   if (library)
     dlclose(library);
 }
 
-/// Reads "weft-manifest 1", "entry <name>", and one line per input and
-/// output: "<input|output> <name> <dtype> <d0,d1,...|scalar>".
+void *Session::acquireArena() const {
+  {
+    std::lock_guard<std::mutex> lock(arenaMutex);
+    if (!freeArenas.empty()) {
+      void *arena = freeArenas.back();
+      freeArenas.pop_back();
+      return arena;
+    }
+  }
+  void *arena = nullptr;
+  if (posix_memalign(&arena, 64, (arenaBytes + 63) / 64 * 64) != 0)
+    return nullptr;
+  return arena;
+}
+
+void Session::releaseArena(void *arena) const {
+  std::lock_guard<std::mutex> lock(arenaMutex);
+  freeArenas.push_back(arena);
+}
+
+/// Reads "weft-manifest 1", "entry <name>", "arena <bytes>" (optional), and
+/// one line per input and output: "<input|output> <name> <dtype>
+/// <d0,d1,...|scalar>".
 Status Session::loadManifest(std::string_view text, const std::string &source) {
   std::istringstream lines{std::string(text)};
   std::string line;
@@ -49,6 +72,13 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
     words >> kind;
     if (kind == "entry") {
       words >> entryName;
+      continue;
+    }
+    if (kind == "arena") {
+      long long bytes = -1;
+      if (!(words >> bytes) || bytes < 0 || bytes > (1ll << 40))
+        return bad("bad arena size in '" + line + "'");
+      arenaBytes = uint64_t(bytes);
       continue;
     }
     if (kind != "input" && kind != "output")
@@ -114,70 +144,115 @@ Status Session::loadHostCode(const Artifact::Section &code,
 namespace {
 
 /// A memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}
-/// over a contiguous tensor, as 8-byte words.
-std::vector<int64_t> describe(const Tensor &tensor) {
-  const auto &shape = tensor.getShape();
-  std::vector<int64_t> words(3 + 2 * shape.size());
-  auto pointer = reinterpret_cast<int64_t>(tensor.data());
+/// over contiguous data, as 8-byte words.
+std::vector<int64_t> describe(void *data, const int64_t *shape, size_t rank) {
+  std::vector<int64_t> words(3 + 2 * rank);
+  auto pointer = reinterpret_cast<int64_t>(data);
   words[0] = pointer;
   words[1] = pointer;
   words[2] = 0;
   int64_t stride = 1;
-  for (size_t i = shape.size(); i-- > 0;) {
+  for (size_t i = rank; i-- > 0;) {
     words[3 + i] = shape[i];
-    words[3 + shape.size() + i] = stride;
+    words[3 + rank + i] = stride;
     stride *= shape[i];
   }
   return words;
+}
+
+/// "input 'x': expected shape [..] f32, got [..] f32", or ok.
+Status checkView(const char *role, const TensorSpec &spec,
+                 const TensorView &view) {
+  TensorSpec given{spec.name, view.dtype,
+                   std::vector<int64_t>(view.shape, view.shape + view.rank)};
+  if (view.dtype != spec.dtype || given.shape != spec.shape)
+    return Status(StatusCode::InvalidArgument,
+                  std::string(role) + " '" + spec.name + "': expected shape " +
+                      spec.describe() + ", got " + given.describe());
+  if (!view.data && spec.getElementCount() > 0)
+    return Status(StatusCode::InvalidArgument,
+                  std::string(role) + " '" + spec.name + "' has no data");
+  return Status::ok();
+}
+
+TensorView viewOf(const Tensor &tensor) {
+  return {tensor.getDType(), tensor.getShape().data(), tensor.getShape().size(),
+          const_cast<void *>(tensor.data())};
 }
 
 } // namespace
 
 Status Session::run(const std::map<std::string, Tensor> &feeds,
                     std::vector<Tensor> &results) const {
-  std::vector<const Tensor *> ordered;
+  std::vector<TensorView> inputViews;
   for (const TensorSpec &spec : inputs) {
     auto it = feeds.find(spec.name);
     if (it == feeds.end())
       return Status(StatusCode::InvalidArgument, "missing input '" + spec.name +
                                                      "' (" + spec.describe() +
                                                      ")");
-    const Tensor &t = it->second;
-    TensorSpec given{spec.name, t.getDType(), t.getShape()};
-    if (t.getDType() != spec.dtype || t.getShape() != spec.shape)
-      return Status(StatusCode::InvalidArgument,
-                    "input '" + spec.name + "': expected shape " +
-                        spec.describe() + ", got " + given.describe());
-    ordered.push_back(&t);
+    inputViews.push_back(viewOf(it->second));
   }
   for (const auto &[name, tensor] : feeds) {
     bool known = false;
     for (const TensorSpec &spec : inputs)
       known |= spec.name == name;
-    if (!known)
-      return Status(
-          StatusCode::InvalidArgument,
-          "unknown input '" + name + "' (the model's inputs: " +
-              [&] {
-                std::string names;
-                for (const TensorSpec &s : inputs)
-                  names += (names.empty() ? "" : ", ") + s.name;
-                return names;
-              }() +
-              ")");
+    if (!known) {
+      std::string names;
+      for (const TensorSpec &s : inputs)
+        names += (names.empty() ? "" : ", ") + s.name;
+      return Status(StatusCode::InvalidArgument,
+                    "unknown input '" + name +
+                        "' (the model's inputs: " + names + ")");
+    }
   }
-  results.clear();
-  for (const TensorSpec &spec : outputs)
-    results.emplace_back(spec.dtype, spec.shape);
+  std::vector<Tensor> outputTensors;
+  std::vector<TensorView> outputViews;
+  for (const TensorSpec &spec : outputs) {
+    outputTensors.emplace_back(spec.dtype, spec.shape);
+    outputViews.push_back(viewOf(outputTensors.back()));
+  }
+  WEFT_RETURN_IF_ERROR(run(inputViews, outputViews));
+  results = std::move(outputTensors);
+  return Status::ok();
+}
+
+Status Session::run(const std::vector<TensorView> &inputViews,
+                    const std::vector<TensorView> &outputViews) const {
+  if (inputViews.size() != inputs.size() ||
+      outputViews.size() != outputs.size())
+    return Status(StatusCode::InvalidArgument,
+                  "the model takes " + std::to_string(inputs.size()) +
+                      " inputs and " + std::to_string(outputs.size()) +
+                      " outputs, got " + std::to_string(inputViews.size()) +
+                      " and " + std::to_string(outputViews.size()));
   std::vector<std::vector<int64_t>> descriptors;
-  for (const Tensor *t : ordered)
-    descriptors.push_back(describe(*t));
-  for (const Tensor &t : results)
-    descriptors.push_back(describe(t));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    WEFT_RETURN_IF_ERROR(checkView("input", inputs[i], inputViews[i]));
+    descriptors.push_back(
+        describe(inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    WEFT_RETURN_IF_ERROR(checkView("output", outputs[i], outputViews[i]));
+    descriptors.push_back(describe(outputViews[i].data, outputViews[i].shape,
+                                   outputViews[i].rank));
+  }
+  void *arena = nullptr;
+  if (arenaBytes > 0) {
+    arena = acquireArena();
+    if (!arena)
+      return Status(StatusCode::Internal, "out of memory for the model's " +
+                                              std::to_string(arenaBytes) +
+                                              "-byte arena");
+    int64_t size = int64_t(arenaBytes);
+    descriptors.push_back(describe(arena, &size, 1));
+  }
   std::vector<void *> args;
   for (auto &d : descriptors)
     args.push_back(d.data());
   entry(args.data());
+  if (arena)
+    releaseArena(arena);
   return Status::ok();
 }
 

@@ -20,8 +20,8 @@ struct ONNXType {
   DType type;
 };
 constexpr ONNXType kONNXTypes[] = {
-    {1, DType::F32},  {2, DType::U8},   {3, DType::I8},  {4, DType::U16},
-    {5, DType::I16},  {6, DType::I32},  {7, DType::I64}, {9, DType::Bool},
+    {1, DType::F32},  {2, DType::U8},   {3, DType::I8},   {4, DType::U16},
+    {5, DType::I16},  {6, DType::I32},  {7, DType::I64},  {9, DType::Bool},
     {10, DType::F16}, {11, DType::F64}, {12, DType::U32}, {13, DType::U64}};
 
 /// A cursor over protobuf bytes; every read checks the bounds.

@@ -3,6 +3,7 @@
 
 #include "weft/Conversion/Passes.h"
 #include "weft/Target/CPU/CPUCodegen.h"
+#include "weft/Target/CPU/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -31,6 +32,8 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   pm.addNestedPass<func::FuncOp>(createConvertMemRefCopyToLinalgPass());
+  // Temporaries share one arena the runtime provides.
+  pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,16 @@ private:
   std::shared_ptr<uint8_t> storage;
 };
 
-/// A loaded model.
+/// A tensor the caller owns: element type, shape and contiguous (C order)
+/// data, which a run reads (inputs) or writes (outputs) in place.
+struct TensorView {
+  DType dtype = DType::F32;
+  const int64_t *shape = nullptr;
+  size_t rank = 0;
+  void *data = nullptr;
+};
+
+/// A loaded model. Runs may be called from several threads at once.
 class Session {
 public:
   /// Opens, verifies and loads the artifact at `path`.
@@ -77,8 +87,19 @@ public:
   Status run(const std::map<std::string, Tensor> &feeds,
              std::vector<Tensor> &results) const;
 
+  /// Runs the model on caller-owned buffers, inputs and outputs in manifest
+  /// order; every view is checked against the manifest first.
+  Status run(const std::vector<TensorView> &inputs,
+             const std::vector<TensorView> &outputs) const;
+
+  /// Bytes of scratch memory one run uses for the model's temporaries.
+  uint64_t getArenaBytes() const { return arenaBytes; }
+
 private:
   Session() = default;
+  /// Takes a free arena (or makes one); returns it with releaseArena.
+  void *acquireArena() const;
+  void releaseArena(void *arena) const;
   Status loadManifest(std::string_view text, const std::string &source);
   Status loadHostCode(const Artifact::Section &code, const std::string &source);
 
@@ -87,6 +108,10 @@ private:
   std::string entryName;
   void *library = nullptr;
   void (*entry)(void **) = nullptr;
+  uint64_t arenaBytes = 0;
+  /// Arenas not in use by a run; one per concurrent run at most.
+  mutable std::mutex arenaMutex;
+  mutable std::vector<void *> freeArenas;
 };
 
 } // namespace weft::runtime

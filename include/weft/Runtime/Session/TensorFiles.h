@@ -28,8 +28,8 @@ Status writeNpy(const std::string &path, const Tensor &tensor);
 /// ONNX's backend-test comparison: same element type and shape, and
 /// |got - want| <= atol + rtol * |want| element by element (NaN matches NaN;
 /// integers and bools exactly). Ok, or the first difference in words.
-Status compareTensors(const Tensor &got, const Tensor &want,
-                      double rtol = 1e-3, double atol = 1e-7);
+Status compareTensors(const Tensor &got, const Tensor &want, double rtol = 1e-3,
+                      double atol = 1e-7);
 
 } // namespace weft::runtime
 

@@ -1,0 +1,24 @@
+//===- Passes.h - CPU code generation passes --------------------*- C++ -*-===//
+
+#ifndef WEFT_TARGET_CPU_PASSES_H
+#define WEFT_TARGET_CPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Pass/Pass.h"
+
+namespace weft {
+
+/// The module attribute holding the arena size (bytes) of the entry point.
+constexpr const char *kArenaBytesAttrName = "weft.arena_bytes";
+
+#define GEN_PASS_DECL
+#include "weft/Target/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "weft/Target/CPU/Passes.h.inc"
+
+} // namespace weft
+
+#endif // WEFT_TARGET_CPU_PASSES_H

@@ -1,0 +1,41 @@
+//===- Passes.td - CPU code generation passes ---------------*- tablegen -*-===//
+
+#ifndef WEFT_TARGET_CPU_PASSES_TD
+#define WEFT_TARGET_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def PlanBuffersPass : Pass<"weft-plan-buffers", "mlir::func::FuncOp"> {
+  let summary = "Place a function's temporary buffers in one arena by liveness";
+  let description = [{
+    Runs after bufferization and the buffer-deallocation pipeline: every
+    `memref.alloc` of a static shape in the function's body, with its one
+    `memref.dealloc` in the body too, lives from the alloc to the last op of
+    the body that uses it or any view of it (a buffer that may escape through
+    anything but a view is left alone). Buffers whose lifetimes do not overlap
+    share bytes; offsets are chosen greedily, largest buffer first, 64-byte
+    aligned. The function gets
+    one more argument, the arena (`memref<Nxi8>`), each planned alloc becomes
+    a `memref.view` into it and its dealloc goes; the module records the
+    arena's size in `weft.arena_bytes`, which the compiler writes into the
+    artifact's manifest so the runtime provides the arena.
+
+    ```mlir
+    %0 = memref.alloc() {alignment = 64 : i64} : memref<4x8xf32>
+    ...
+    memref.dealloc %0 : memref<4x8xf32>
+    // becomes, with %arena the new last argument:
+    %0 = memref.view %arena[%c0][] : memref<128xi8> to memref<4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numPlanned", "planned-buffers", "Buffers placed in the arena">,
+    Statistic<"numBytesRequested", "requested-bytes",
+              "Bytes the planned buffers would take one by one">,
+    Statistic<"numArenaBytes", "arena-bytes", "Bytes of the arena">
+  ];
+}
+
+#endif // WEFT_TARGET_CPU_PASSES_TD
