@@ -5,7 +5,7 @@
 // argument, its size recorded on the module.
 // CHECK: module attributes {weft.arena_bytes = 8192 : i64}
 // CHECK-LABEL: func.func @chain
-// CHECK-SAME: %[[ARENA:.*]]: memref<8192xi8>
+// CHECK-SAME: %[[ARENA:[a-z0-9]+]]: memref<8192xi8>
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
 // CHECK: memref.view %[[ARENA]][%[[C0]]][] : memref<8192xi8> to memref<1024xf32>
 // CHECK: %[[C4096:.*]] = arith.constant 4096 : index
