@@ -1,0 +1,144 @@
+//===- CAPI.cpp - The runtime's C API over Session ------------------------===//
+
+#include "weft/Runtime/Session/Session.h"
+#include "weft/Runtime/weft_runtime.h"
+
+#include <string>
+
+using namespace weft::runtime;
+
+struct weft_session {
+  std::unique_ptr<Session> session;
+};
+
+namespace {
+
+// The C enum mirrors DType; a new element type must be added to both.
+static_assert(int(DType::F32) == WEFT_F32 && int(DType::F16) == WEFT_F16 &&
+                  int(DType::I8) == WEFT_I8 && int(DType::U64) == WEFT_U64 &&
+                  int(DType::U8) == WEFT_U8 && int(DType::Bool) == WEFT_BOOL,
+              "weft_dtype and DType disagree");
+
+thread_local std::string lastError;
+
+weft_status fail(const Status &status) {
+  lastError = status.getMessage();
+  switch (status.getCode()) {
+  case StatusCode::Ok:
+    return WEFT_OK;
+  case StatusCode::InvalidArgument:
+    return WEFT_INVALID_ARGUMENT;
+  case StatusCode::DataLoss:
+    return WEFT_DATA_LOSS;
+  case StatusCode::Unsupported:
+    return WEFT_UNSUPPORTED;
+  case StatusCode::NotFound:
+    return WEFT_NOT_FOUND;
+  case StatusCode::Internal:
+    return WEFT_INTERNAL;
+  }
+  return WEFT_INTERNAL;
+}
+
+weft_status invalid(const std::string &message) {
+  return fail(Status(StatusCode::InvalidArgument, message));
+}
+
+bool isKnownDType(weft_dtype dtype) {
+  return int(dtype) >= WEFT_F32 && int(dtype) <= WEFT_BOOL;
+}
+
+weft_status describeSpec(const std::vector<TensorSpec> &specs, size_t index,
+                         weft_tensor_info *info, const char *role) {
+  if (!info)
+    return invalid(std::string("no weft_tensor_info to fill for ") + role);
+  if (index >= specs.size())
+    return invalid(std::string(role) + " #" + std::to_string(index) +
+                   " does not exist (the model has " +
+                   std::to_string(specs.size()) + ")");
+  const TensorSpec &spec = specs[index];
+  *info = {spec.name.c_str(), weft_dtype(spec.dtype), spec.shape.size(),
+           spec.shape.data()};
+  return WEFT_OK;
+}
+
+/// Views over the caller's tensors, or an error naming the bad one.
+weft_status toViews(const weft_tensor *tensors, size_t count, const char *role,
+                    std::vector<TensorView> &views) {
+  if (count > 0 && !tensors)
+    return invalid(std::string("no ") + role + "s given (null pointer)");
+  for (size_t i = 0; i < count; ++i) {
+    const weft_tensor &t = tensors[i];
+    if (!isKnownDType(t.dtype))
+      return invalid(std::string(role) + " #" + std::to_string(i) +
+                     " has an unknown element type " +
+                     std::to_string(int(t.dtype)));
+    if (t.rank > 0 && !t.shape)
+      return invalid(std::string(role) + " #" + std::to_string(i) +
+                     " has no shape (null pointer)");
+    views.push_back({DType(t.dtype), t.shape, t.rank, t.data});
+  }
+  return WEFT_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+weft_status weft_session_create(const char *path, weft_session **session) {
+  if (!path || !session)
+    return invalid("weft_session_create needs a path and a place for the "
+                   "session");
+  *session = nullptr;
+  auto loaded = Session::create(path);
+  if (!loaded)
+    return fail(loaded.getStatus());
+  *session = new weft_session{std::move(*loaded)};
+  return WEFT_OK;
+}
+
+void weft_session_destroy(weft_session *session) { delete session; }
+
+size_t weft_session_input_count(const weft_session *session) {
+  return session ? session->session->getInputs().size() : 0;
+}
+
+size_t weft_session_output_count(const weft_session *session) {
+  return session ? session->session->getOutputs().size() : 0;
+}
+
+weft_status weft_session_input_info(const weft_session *session, size_t index,
+                                    weft_tensor_info *info) {
+  if (!session)
+    return invalid("no session (null pointer)");
+  return describeSpec(session->session->getInputs(), index, info, "input");
+}
+
+weft_status weft_session_output_info(const weft_session *session, size_t index,
+                                     weft_tensor_info *info) {
+  if (!session)
+    return invalid("no session (null pointer)");
+  return describeSpec(session->session->getOutputs(), index, info, "output");
+}
+
+weft_status weft_session_run(const weft_session *session,
+                             const weft_tensor *inputs, size_t num_inputs,
+                             weft_tensor *outputs, size_t num_outputs) {
+  if (!session)
+    return invalid("no session (null pointer)");
+  std::vector<TensorView> inputViews, outputViews;
+  if (weft_status s = toViews(inputs, num_inputs, "input", inputViews))
+    return s;
+  if (weft_status s = toViews(outputs, num_outputs, "output", outputViews))
+    return s;
+  Status status = session->session->run(inputViews, outputViews);
+  return status ? WEFT_OK : fail(status);
+}
+
+const char *weft_last_error(void) { return lastError.c_str(); }
+
+const char *weft_dtype_name(weft_dtype dtype) {
+  return isKnownDType(dtype) ? getDTypeName(DType(dtype)) : "?";
+}
+
+} // extern "C"

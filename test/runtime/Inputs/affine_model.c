@@ -1,0 +1,31 @@
+/*===- affine_model.c - Host code standing in for a compiled model --------===*
+ *
+ * Built as a shared object and packed into an artifact by the runtime tests,
+ * so that sessions are tested without the compiler. It follows the compiled
+ * ABI: weft_main(args) with one memref descriptor per input, output and the
+ * arena. The model: y = 2 * x + 1 over x: [2,3] f32, through the arena.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include <stdint.h>
+
+typedef struct {
+  float *allocated, *aligned;
+  int64_t offset, sizes[2], strides[2];
+} memref_2d_f32;
+
+typedef struct {
+  uint8_t *allocated, *aligned;
+  int64_t offset, sizes[1], strides[1];
+} memref_1d_i8;
+
+void weft_main(void **args) {
+  memref_2d_f32 *x = (memref_2d_f32 *)args[0];
+  memref_2d_f32 *y = (memref_2d_f32 *)args[1];
+  memref_1d_i8 *arena = (memref_1d_i8 *)args[2];
+  float *twice = (float *)arena->aligned;
+  for (int i = 0; i < 6; ++i)
+    twice[i] = 2 * x->aligned[x->offset + i];
+  for (int i = 0; i < 6; ++i)
+    y->aligned[y->offset + i] = twice[i] + 1;
+}

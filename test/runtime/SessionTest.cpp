@@ -1,0 +1,162 @@
+//===- SessionTest.cpp - Sessions through the C++ and the C API -----------===//
+//
+// The host code is a small shared object built with the tests
+// (Inputs/affine_model.c, y = 2x + 1), packed into an artifact here: the
+// runtime is tested without the compiler.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Runtime/Session/Session.h"
+#include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Runtime/weft_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <unistd.h>
+
+using namespace weft::runtime;
+using format::SectionKind;
+
+namespace {
+
+/// Writes an artifact holding the affine model with `manifest`.
+std::string writeArtifact(const std::string &manifest) {
+  std::ifstream in(WEFT_TEST_AFFINE_MODEL, std::ios::binary);
+  std::string code((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  ArtifactWriter writer;
+  writer.addSection(SectionKind::Manifest, manifest);
+  writer.addSection(SectionKind::HostCode, code, format::kRequired, 4096);
+  std::string path =
+      ::testing::TempDir() + "affine-" + std::to_string(getpid()) + "-" +
+      std::to_string(std::hash<std::string>()(manifest)) + ".weft";
+  EXPECT_TRUE(bool(writer.writeFile(path)));
+  return path;
+}
+
+const char *kManifest = "weft-manifest 1\n"
+                        "entry weft_main\n"
+                        "arena 64\n"
+                        "input x f32 2,3\n"
+                        "output y f32 2,3\n";
+
+TEST(SessionTest, RunsThroughTheCAPI) {
+  std::string path = writeArtifact(kManifest);
+  weft_session *session = nullptr;
+  ASSERT_EQ(weft_session_create(path.c_str(), &session), WEFT_OK)
+      << weft_last_error();
+  ASSERT_EQ(weft_session_input_count(session), 1u);
+  ASSERT_EQ(weft_session_output_count(session), 1u);
+  weft_tensor_info info;
+  ASSERT_EQ(weft_session_input_info(session, 0, &info), WEFT_OK);
+  EXPECT_STREQ(info.name, "x");
+  EXPECT_EQ(info.dtype, WEFT_F32);
+  ASSERT_EQ(info.rank, 2u);
+  EXPECT_EQ(info.shape[0], 2);
+  EXPECT_EQ(info.shape[1], 3);
+  ASSERT_EQ(weft_session_output_info(session, 0, &info), WEFT_OK);
+  EXPECT_STREQ(info.name, "y");
+
+  int64_t shape[2] = {2, 3};
+  float x[6] = {0, 1, 2, 3, 4, 5}, y[6] = {};
+  weft_tensor input = {WEFT_F32, 2, shape, x};
+  weft_tensor output = {WEFT_F32, 2, shape, y};
+  ASSERT_EQ(weft_session_run(session, &input, 1, &output, 1), WEFT_OK)
+      << weft_last_error();
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(y[i], 2 * x[i] + 1);
+  weft_session_destroy(session);
+  unlink(path.c_str());
+}
+
+TEST(SessionTest, CAPIRefusesBadCallsWithAMessage) {
+  std::string path = writeArtifact(kManifest);
+  weft_session *session = nullptr;
+  ASSERT_EQ(weft_session_create(path.c_str(), &session), WEFT_OK);
+  int64_t wrongShape[2] = {3, 2}, shape[2] = {2, 3};
+  float x[6] = {}, y[6] = {};
+  weft_tensor input = {WEFT_F32, 2, wrongShape, x};
+  weft_tensor output = {WEFT_F32, 2, shape, y};
+  EXPECT_EQ(weft_session_run(session, &input, 1, &output, 1),
+            WEFT_INVALID_ARGUMENT);
+  EXPECT_STREQ(weft_last_error(),
+               "input 'x': expected shape [2,3] f32, got [3,2] f32");
+  input = {WEFT_I64, 2, shape, x};
+  EXPECT_EQ(weft_session_run(session, &input, 1, &output, 1),
+            WEFT_INVALID_ARGUMENT);
+  EXPECT_STREQ(weft_last_error(),
+               "input 'x': expected shape [2,3] f32, got [2,3] i64");
+  EXPECT_EQ(weft_session_run(session, nullptr, 0, &output, 1),
+            WEFT_INVALID_ARGUMENT);
+  EXPECT_STREQ(weft_last_error(),
+               "the model takes 1 inputs and 1 outputs, got 0 and 1");
+  input = {weft_dtype(99), 2, shape, x};
+  EXPECT_EQ(weft_session_run(session, &input, 1, &output, 1),
+            WEFT_INVALID_ARGUMENT);
+  EXPECT_STREQ(weft_last_error(), "input #0 has an unknown element type 99");
+  weft_tensor_info info;
+  EXPECT_EQ(weft_session_output_info(session, 5, &info), WEFT_INVALID_ARGUMENT);
+  EXPECT_EQ(weft_session_run(nullptr, &input, 1, &output, 1),
+            WEFT_INVALID_ARGUMENT);
+  weft_session_destroy(session);
+
+  weft_session *missing = nullptr;
+  EXPECT_EQ(weft_session_create("/nonexistent/model.weft", &missing),
+            WEFT_NOT_FOUND);
+  EXPECT_EQ(missing, nullptr);
+  EXPECT_NE(std::string(weft_last_error()).find("/nonexistent/model.weft"),
+            std::string::npos);
+  unlink(path.c_str());
+}
+
+TEST(SessionTest, ManyThreadsShareOneSession) {
+  std::string path = writeArtifact(kManifest);
+  auto session = Session::create(path);
+  ASSERT_TRUE(session) << session.getStatus().getMessage();
+  EXPECT_EQ((*session)->getArenaBytes(), 64u);
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(8, 0);
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int run = 0; run < 200; ++run) {
+        Tensor x(DType::F32, {2, 3});
+        for (int i = 0; i < 6; ++i)
+          x.as<float>()[i] = float(t * 1000 + run + i);
+        std::vector<Tensor> results;
+        Status s = (*session)->run({{"x", x}}, results);
+        if (!s || results.size() != 1) {
+          ++wrong[t];
+          continue;
+        }
+        for (int i = 0; i < 6; ++i)
+          wrong[t] += results[0].as<float>()[i] != 2 * x.as<float>()[i] + 1;
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int t = 0; t < 8; ++t)
+    EXPECT_EQ(wrong[t], 0) << "thread " << t;
+  unlink(path.c_str());
+}
+
+TEST(SessionTest, RefusesABadManifest) {
+  std::string path = writeArtifact("weft-manifest 1\nentry weft_main\n"
+                                   "arena -5\ninput x f32 2,3\n");
+  auto session = Session::create(path);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.getStatus().getMessage().find("bad arena size"),
+            std::string::npos);
+  unlink(path.c_str());
+  path = writeArtifact("weft-manifest 1\nentry not_there\n"
+                       "input x f32 2,3\noutput y f32 2,3\n");
+  session = Session::create(path);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.getStatus().getMessage().find("no entry point 'not_there'"),
+            std::string::npos);
+  unlink(path.c_str());
+}
+
+} // namespace
