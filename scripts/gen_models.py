@@ -79,7 +79,12 @@ MODELS = {
     "resnet18": (lambda: torchvision.models.resnet18(weights=None), [1, 3, 224, 224]),
     "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(weights=None), [1, 3, 224, 224]),
     "encoder": (Encoder, [1, 128, 256]),
+    # The same resnet18 (same seed, same weights) with a dynamic batch dim,
+    # saved with a batch-8 input and torch's output for it.
+    "resnet18_dynamic": (lambda: torchvision.models.resnet18(weights=None),
+                         [8, 3, 224, 224]),
 }
+DYNAMIC_BATCH = {"resnet18_dynamic"}
 
 
 def export(name, make_model, shape, out_dir):
@@ -97,7 +102,9 @@ def export(name, make_model, shape, out_dir):
             input_names=["input"], output_names=["output"],
             opset_version=17,
             do_constant_folding=False,  # keep the raw exporter graph for the importer
-            training=torch.onnx.TrainingMode.EVAL)
+            training=torch.onnx.TrainingMode.EVAL,
+            dynamic_axes=({"input": {0: "batch"}, "output": {0: "batch"}}
+                          if name in DYNAMIC_BATCH else None))
         np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy().astype(np.float32))
         np.save(os.path.join(out_dir, name + ".output.npy"), y.numpy().astype(np.float32))
     nodes = len(onnx.load(path, load_external_data=False).graph.node)

@@ -43,4 +43,27 @@ print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))"
     fi
   done
 done
+
+# A dynamic batch: resnet18 exported with batch "batch", compiled once, run at
+# batch 1 and at batch 8 against torch's outputs for each.
+m=resnet18_dynamic
+"$bin/weft-compile" "$models/$m.onnx" -o "$models/$m.weft"
+for batch in 1 8; do
+  input="$models/$m.input.npy" reference="$models/$m.output.npy"
+  if [ "$batch" = 1 ]; then
+    input="$models/resnet18.input.npy" reference="$models/resnet18.output.npy"
+  fi
+  mkdir -p "$models/$m.out$batch"
+  "$bin/weft-run" "$models/$m.weft" --input "input=$input" \
+    --output-dir "$models/$m.out$batch" > /dev/null
+  ratio=$(/usr/bin/python3 -c "
+import numpy as np
+o = np.load('$models/$m.out$batch/output.npy'); r = np.load('$reference')
+assert o.shape == r.shape, (o.shape, r.shape)
+print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))")
+  printf '%-14s batch %-4s %26s %14s\n' "$m" "$batch" "$ratio" "(vs torch)"
+  if ! awk "BEGIN{exit !($ratio <= 1e-4)}"; then
+    echo "  $m at batch $batch: outputs differ from torch's"; failed=1
+  fi
+done
 exit "$failed"

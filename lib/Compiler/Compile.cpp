@@ -2,6 +2,7 @@
 //---------------------===//
 
 #include "weft/Compiler/Compile.h"
+#include "DynamicBatch.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
@@ -44,9 +45,10 @@ static std::string dtypeName(Type type) {
   return "";
 }
 
-/// One manifest line for a graph input or output, or an error on `loc`.
+/// One manifest line for a graph input or output, or an error on `loc`;
+/// with `batched`, dim 0 is written as "?" (bound at run time).
 static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
-                                     Location loc) {
+                                     Location loc, bool batched) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::string dtype = tensor ? dtypeName(tensor.getElementType()) : "";
   std::string label = name ? name.getValue().str() : role.str();
@@ -58,7 +60,9 @@ static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
   if (tensor.getRank() == 0)
     line += "scalar";
   for (int64_t i = 0; i < tensor.getRank(); ++i)
-    line += (i ? "," : "") + std::to_string(tensor.getDimSize(i));
+    line += (i ? "," : "") + (i == 0 && batched
+                                  ? std::string("?")
+                                  : std::to_string(tensor.getDimSize(i)));
   return line + "\n";
 }
 
@@ -75,12 +79,16 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   if (!module)
     return failure();
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
+  // A dynamic batch: the code is compiled for one sample.
+  FailureOr<bool> batched = specializeDynamicBatch(entry);
+  if (failed(batched))
+    return failure();
   std::string manifest =
       "weft-manifest 1\nentry " + std::string(kEntryPointName) + "\n";
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     auto line =
         ioLine("input", entry.getArgAttrOfType<StringAttr>(i, "onnx.name"),
-               entry.getArgument(i).getType(), entry.getLoc());
+               entry.getArgument(i).getType(), entry.getLoc(), *batched);
     if (failed(line))
       return failure();
     manifest += *line;
@@ -90,10 +98,12 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   buildSimplifyONNXPipeline(simplify, SimplifyONNXOptions());
   if (failed(simplify.run(*module)))
     return failure();
+  if (*batched && failed(checkPerSampleExecution(entry)))
+    return failure();
   for (unsigned i = 0; i < entry.getNumResults(); ++i) {
     auto line =
         ioLine("output", entry.getResultAttrOfType<StringAttr>(i, "onnx.name"),
-               entry.getFunctionType().getResult(i), entry.getLoc());
+               entry.getFunctionType().getResult(i), entry.getLoc(), *batched);
     if (failed(line))
       return failure();
     manifest += *line;

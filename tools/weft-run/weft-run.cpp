@@ -1,7 +1,7 @@
 //===- weft-run.cpp - Run a compiled model
 //---------------------------------===//
 //
-//   weft-run model.weft --random [--bench N] [--threads T]
+//   weft-run model.weft --random [--bench N] [--batch N] [--threads T]
 //   weft-run model.weft --input name=x.npy [--output-dir out/ [--format pb]]
 //   weft-run model.weft --test-data test_data_set_0 --check
 //   weft-run model.onnx ...        (compiled into a cache first)
@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
   std::string model, outputDir, testData, format = "npy";
   bool random = false, check = false;
   int bench = 0, threads = 1;
+  int64_t batch = 1;
   std::map<std::string, std::string> inputFiles;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -108,6 +109,8 @@ int main(int argc, char **argv) {
       check = true;
     else if (arg == "--bench" && i + 1 < argc)
       bench = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--batch" && i + 1 < argc)
+      batch = std::max<long long>(1, std::atoll(argv[++i]));
     else if (arg == "--threads" && i + 1 < argc)
       threads = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--output-dir" && i + 1 < argc)
@@ -131,7 +134,7 @@ int main(int argc, char **argv) {
                   "' (usage: weft-run model.weft|model.onnx [--random] "
                   "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
                   "[--output-dir dir [--format npy|pb]] [--bench N] "
-                  "[--threads T])");
+                  "[--batch N] [--threads T])");
   }
   if (model.empty())
     return fail("no model given");
@@ -162,7 +165,10 @@ int main(int argc, char **argv) {
         return fail(tensor.getStatus().getMessage());
       feeds[spec.name] = *tensor;
     } else if (random) {
-      Tensor t(spec.dtype, spec.shape);
+      std::vector<int64_t> shape = spec.shape;
+      if (spec.hasDynamicBatch())
+        shape[0] = batch; // --batch, for a model with a dynamic batch
+      Tensor t(spec.dtype, shape);
       fillRandom(t, rng);
       feeds[spec.name] = t;
     }
@@ -180,7 +186,9 @@ int main(int argc, char **argv) {
   if (!status)
     return fail(status.getMessage());
   for (size_t i = 0; i < results.size(); ++i) {
-    printSummary((*session)->getOutputs()[i], results[i]);
+    TensorSpec shown = (*session)->getOutputs()[i];
+    shown.shape = results[i].getShape();
+    printSummary(shown, results[i]);
     if (!outputDir.empty()) {
       const std::string &name = (*session)->getOutputs()[i].name;
       std::string path = outputDir + "/" + name + "." + format;

@@ -92,6 +92,10 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
       std::istringstream parts(dims);
       std::string part;
       while (std::getline(parts, part, ',')) {
+        if (part == "?" && spec.shape.empty()) {
+          spec.shape.push_back(kDynamicDim); // the batch
+          continue;
+        }
         char *end = nullptr;
         long long d = std::strtoll(part.c_str(), &end, 10);
         if (part.empty() || *end || d < 0 || d > (1ll << 40))
@@ -103,6 +107,14 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
   }
   if (entryName.empty())
     return bad("no entry point");
+  bool anyBatched = false, allBatched = true;
+  for (const auto *list : {&inputs, &outputs})
+    for (const TensorSpec &spec : *list) {
+      anyBatched |= spec.hasDynamicBatch();
+      allBatched &= spec.hasDynamicBatch();
+    }
+  if (anyBatched && !allBatched)
+    return bad("a dynamic batch must be dim 0 of every input and output");
   return Status::ok();
 }
 
@@ -165,7 +177,10 @@ Status checkView(const char *role, const TensorSpec &spec,
                  const TensorView &view) {
   TensorSpec given{spec.name, view.dtype,
                    std::vector<int64_t>(view.shape, view.shape + view.rank)};
-  if (view.dtype != spec.dtype || given.shape != spec.shape)
+  std::vector<int64_t> expected = spec.shape;
+  if (spec.hasDynamicBatch())
+    expected[0] = 1; // one sample per call
+  if (view.dtype != spec.dtype || given.shape != expected)
     return Status(StatusCode::InvalidArgument,
                   std::string(role) + " '" + spec.name + "': expected shape " +
                       spec.describe() + ", got " + given.describe());
@@ -206,9 +221,14 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
                         "' (the model's inputs: " + names + ")");
     }
   }
+  int64_t batch = 1;
+  if (hasDynamicBatch() && !inputViews.empty() && inputViews[0].rank > 0)
+    batch = inputViews[0].shape[0];
   std::vector<Tensor> outputTensors;
   std::vector<TensorView> outputViews;
-  for (const TensorSpec &spec : outputs) {
+  outputTensors.reserve(outputs.size());
+  for (const TensorSpec &spec :
+       getOutputsForBatch(std::max<int64_t>(batch, 0))) {
     outputTensors.emplace_back(spec.dtype, spec.shape);
     outputViews.push_back(viewOf(outputTensors.back()));
   }
@@ -217,8 +237,82 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
   return Status::ok();
 }
 
+bool Session::hasDynamicBatch() const {
+  return !inputs.empty() && inputs[0].hasDynamicBatch();
+}
+
+std::vector<TensorSpec> Session::getOutputsForBatch(int64_t batch) const {
+  std::vector<TensorSpec> bound = outputs;
+  for (TensorSpec &spec : bound)
+    if (spec.hasDynamicBatch())
+      spec.shape[0] = batch;
+  return bound;
+}
+
 Status Session::run(const std::vector<TensorView> &inputViews,
                     const std::vector<TensorView> &outputViews) const {
+  if (!hasDynamicBatch())
+    return runOnce(inputViews, outputViews);
+  if (inputViews.size() != inputs.size() ||
+      outputViews.size() != outputs.size())
+    return runOnce(inputViews, outputViews); // says what is wrong
+  // The batch is the first input's dim 0; every input and output agrees.
+  int64_t batch = inputViews.empty() || inputViews[0].rank == 0
+                      ? -1
+                      : inputViews[0].shape[0];
+  std::vector<std::vector<int64_t>> sampleShapes;
+  std::vector<TensorView> sampleIn, sampleOut;
+  std::vector<size_t> sampleBytes;
+  auto bind = [&](const char *role, const TensorSpec &spec,
+                  const TensorView &view, std::vector<TensorView> &samples) {
+    TensorSpec bound = spec;
+    bound.shape[0] = batch;
+    TensorSpec given{spec.name, view.dtype,
+                     std::vector<int64_t>(view.shape, view.shape + view.rank)};
+    if (batch < 0 || view.dtype != spec.dtype || given.shape != bound.shape)
+      return Status(StatusCode::InvalidArgument,
+                    std::string(role) + " '" + spec.name +
+                        "': expected shape " + spec.describe() +
+                        (batch >= 0 ? " (batch " + std::to_string(batch) + ")"
+                                    : std::string()) +
+                        ", got " + given.describe());
+    sampleShapes.push_back(spec.shape);
+    sampleShapes.back()[0] = 1;
+    TensorSpec sample{spec.name, spec.dtype, sampleShapes.back()};
+    sampleBytes.push_back(size_t(sample.getElementCount()) *
+                          getDTypeSize(spec.dtype));
+    samples.push_back({view.dtype, nullptr, view.rank, view.data});
+    if (!view.data && batch > 0 && sampleBytes.back() > 0)
+      return Status(StatusCode::InvalidArgument,
+                    std::string(role) + " '" + spec.name + "' has no data");
+    return Status::ok();
+  };
+  sampleShapes.reserve(inputs.size() + outputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i)
+    WEFT_RETURN_IF_ERROR(bind("input", inputs[i], inputViews[i], sampleIn));
+  for (size_t i = 0; i < outputs.size(); ++i)
+    WEFT_RETURN_IF_ERROR(bind("output", outputs[i], outputViews[i], sampleOut));
+  for (size_t i = 0; i < sampleIn.size(); ++i)
+    sampleIn[i].shape = sampleShapes[i].data();
+  for (size_t i = 0; i < sampleOut.size(); ++i)
+    sampleOut[i].shape = sampleShapes[sampleIn.size() + i].data();
+  // The compiled code handles one sample; each call reads and writes the
+  // sample's slice of every tensor (dim 0 is outermost, so it is contiguous).
+  std::vector<TensorView> in = sampleIn, out = sampleOut;
+  for (int64_t n = 0; n < batch; ++n) {
+    for (size_t i = 0; i < in.size(); ++i)
+      in[i].data =
+          static_cast<uint8_t *>(sampleIn[i].data) + n * sampleBytes[i];
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i].data = static_cast<uint8_t *>(sampleOut[i].data) +
+                    n * sampleBytes[in.size() + i];
+    WEFT_RETURN_IF_ERROR(runOnce(in, out));
+  }
+  return Status::ok();
+}
+
+Status Session::runOnce(const std::vector<TensorView> &inputViews,
+                        const std::vector<TensorView> &outputViews) const {
   if (inputViews.size() != inputs.size() ||
       outputViews.size() != outputs.size())
     return Status(StatusCode::InvalidArgument,

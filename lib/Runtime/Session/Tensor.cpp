@@ -46,14 +46,15 @@ bool parseDType(const std::string &name, DType &type) {
 int64_t TensorSpec::getElementCount() const {
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    n *= d == kDynamicDim ? 1 : d;
   return n;
 }
 
 std::string TensorSpec::describe() const {
   std::string text = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? "," : "") + std::to_string(shape[i]);
+    text += (i ? "," : "") +
+            (shape[i] == kDynamicDim ? "?" : std::to_string(shape[i]));
   return text + "] " + getDTypeName(dtype);
 }
 

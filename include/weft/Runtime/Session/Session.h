@@ -31,13 +31,20 @@ size_t getDTypeSize(DType type);
 /// Parses a name; false if unknown.
 bool parseDType(const std::string &name, DType &type);
 
+/// A dim bound at run time (the batch, dim 0, of a dynamic-batch model).
+constexpr int64_t kDynamicDim = -1;
+
 /// The name, element type and shape of a graph input or output.
 struct TensorSpec {
   std::string name;
   DType dtype = DType::F32;
-  std::vector<int64_t> shape;
+  std::vector<int64_t> shape; ///< kDynamicDim where bound at run time
   int64_t getElementCount() const;
-  /// "[1,3,224,224] f32"
+  /// Whether dim 0 is the batch, bound at run time.
+  bool hasDynamicBatch() const {
+    return !shape.empty() && shape[0] == kDynamicDim;
+  }
+  /// "[1,3,224,224] f32", "[?,3,224,224] f32"
   std::string describe() const;
 };
 
@@ -95,8 +102,18 @@ public:
   /// Bytes of scratch memory one run uses for the model's temporaries.
   uint64_t getArenaBytes() const { return arenaBytes; }
 
+  /// Whether the inputs' and outputs' dim 0 is a batch bound at run time
+  /// (the compiled code runs once per sample).
+  bool hasDynamicBatch() const;
+
+  /// The outputs' shapes for inputs of batch `batch` (dynamic dims bound).
+  std::vector<TensorSpec> getOutputsForBatch(int64_t batch) const;
+
 private:
   Session() = default;
+  /// One call of the compiled code on exactly the declared shapes.
+  Status runOnce(const std::vector<TensorView> &inputs,
+                 const std::vector<TensorView> &outputs) const;
   /// Takes a free arena (or makes one); returns it with releaseArena.
   void *acquireArena() const;
   void releaseArena(void *arena) const;
