@@ -22,17 +22,21 @@ using format::SectionKind;
 
 namespace {
 
-/// Writes an artifact holding the affine model with `manifest`.
-std::string writeArtifact(const std::string &manifest) {
+/// Writes an artifact holding the affine model with `manifest` (and a target
+/// section, if given).
+std::string writeArtifact(const std::string &manifest,
+                          const std::string &target = "") {
   std::ifstream in(WEFT_TEST_AFFINE_MODEL, std::ios::binary);
   std::string code((std::istreambuf_iterator<char>(in)),
                    std::istreambuf_iterator<char>());
   ArtifactWriter writer;
   writer.addSection(SectionKind::Manifest, manifest);
+  if (!target.empty())
+    writer.addSection(SectionKind::Target, target);
   writer.addSection(SectionKind::HostCode, code, format::kRequired, 4096);
   std::string path =
       ::testing::TempDir() + "affine-" + std::to_string(getpid()) + "-" +
-      std::to_string(std::hash<std::string>()(manifest)) + ".weft";
+      std::to_string(std::hash<std::string>()(manifest + target)) + ".weft";
   EXPECT_TRUE(bool(writer.writeFile(path)));
   return path;
 }
@@ -139,6 +143,31 @@ TEST(SessionTest, ManyThreadsShareOneSession) {
     t.join();
   for (int t = 0; t < 8; ++t)
     EXPECT_EQ(wrong[t], 0) << "thread " << t;
+  unlink(path.c_str());
+}
+
+TEST(SessionTest, RefusesCodeForAnotherMachine) {
+  std::string path = writeArtifact(kManifest, "triple aarch64-linux-gnu\n");
+  auto session = Session::create(path);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.getStatus().getMessage().find(
+                "compiled for aarch64-linux-gnu, this machine is x86_64"),
+            std::string::npos)
+      << session.getStatus().getMessage();
+  unlink(path.c_str());
+  path = writeArtifact(kManifest, "triple x86_64-pc-linux-gnu\ncpu future\n"
+                                  "requires sse4.2,quantum-fma\n");
+  session = Session::create(path);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.getStatus().getMessage().find(
+                "compiled for a CPU with quantum-fma, which this runtime "
+                "cannot test for"),
+            std::string::npos)
+      << session.getStatus().getMessage();
+  unlink(path.c_str());
+  path = writeArtifact(kManifest, "triple x86_64-pc-linux-gnu\ncpu x\n"
+                                  "requires sse4.2\n");
+  EXPECT_TRUE(bool(Session::create(path)));
   unlink(path.c_str());
 }
 

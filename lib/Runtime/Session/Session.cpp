@@ -2,6 +2,7 @@
 //------------------------------===//
 
 #include "weft/Runtime/Session/Session.h"
+#include "HostTarget.h"
 
 #include <dlfcn.h>
 #include <sstream>
@@ -24,6 +25,8 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
     return Status(StatusCode::DataLoss,
                   path + ": the artifact has no manifest or no host code");
   WEFT_RETURN_IF_ERROR(session->loadManifest(manifest->view(), path));
+  if (const auto *target = session->artifact->findSection(SectionKind::Target))
+    WEFT_RETURN_IF_ERROR(checkHostTarget(target->view(), path));
   WEFT_RETURN_IF_ERROR(session->loadHostCode(*code, path));
   return session;
 }

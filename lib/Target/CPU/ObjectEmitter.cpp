@@ -26,6 +26,14 @@
 using namespace mlir;
 
 namespace weft {
+
+llvm::ArrayRef<llvm::StringRef> getCheckableCPUFeatures() {
+  static const llvm::StringRef features[] = {
+      "sse4.2",   "avx",      "avx2",       "fma",       "f16c",
+      "bmi",      "bmi2",     "avx512f",    "avx512bw",  "avx512cd",
+      "avx512dq", "avx512vl", "avx512vnni", "avx512bf16"};
+  return features;
+}
 namespace {
 
 /// Adds `void weft_main(void **args)`, which passes args[i] as the i-th
@@ -93,7 +101,15 @@ FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
                     : llvm::CodeGenOptLevel::Default));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
-  targetDescription = triple.str() + " " + cpu;
+  // What the runtime checks before it loads the code: the triple and the
+  // instruction-set extensions the code may use, among those it can test.
+  std::string required;
+  for (const auto &feature : llvm::sys::getHostCPUFeatures())
+    if (feature.second &&
+        llvm::is_contained(getCheckableCPUFeatures(), feature.first()))
+      required += (required.empty() ? "" : ",") + feature.first().str();
+  targetDescription = "triple " + triple.str() + "\ncpu " + cpu +
+                      "\nrequires " + required + "\n";
 
   // LLVM's optimization pipeline, then code generation.
   llvm::LoopAnalysisManager loops;

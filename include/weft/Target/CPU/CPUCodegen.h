@@ -35,6 +35,10 @@ llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module, int optLevel,
                                             std::string &target,
                                             std::string &error);
 
+/// The CPU features the runtime can test on its host (the artifact's target
+/// lists those the code uses; see docs/artifact.md).
+llvm::ArrayRef<llvm::StringRef> getCheckableCPUFeatures();
+
 /// Links `object` into a shared object with lld; returns its bytes.
 llvm::FailureOr<std::string> linkSharedObject(llvm::StringRef object,
                                               std::string &error);
