@@ -3,7 +3,9 @@
 #include "weft/Runtime/Session/Session.h"
 #include "weft/Runtime/weft_runtime.h"
 
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 using namespace weft::runtime;
 
@@ -44,9 +46,16 @@ weft_status invalid(const std::string &message) {
   return fail(Status(StatusCode::InvalidArgument, message));
 }
 
-bool isKnownDType(weft_dtype dtype) {
-  return int(dtype) >= WEFT_F32 && int(dtype) <= WEFT_BOOL;
+/// The element type's number as the caller stored it: read as raw bits, since
+/// a C caller may store any int in the enum (out of range is undefined in
+/// C++).
+int rawDType(const weft_dtype &dtype) {
+  std::underlying_type_t<weft_dtype> raw;
+  std::memcpy(&raw, &dtype, sizeof(raw));
+  return int(raw);
 }
+
+bool isKnownDType(int dtype) { return dtype >= WEFT_F32 && dtype <= WEFT_BOOL; }
 
 weft_status describeSpec(const std::vector<TensorSpec> &specs, size_t index,
                          weft_tensor_info *info, const char *role) {
@@ -69,10 +78,10 @@ weft_status toViews(const weft_tensor *tensors, size_t count, const char *role,
     return invalid(std::string("no ") + role + "s given (null pointer)");
   for (size_t i = 0; i < count; ++i) {
     const weft_tensor &t = tensors[i];
-    if (!isKnownDType(t.dtype))
+    if (!isKnownDType(rawDType(t.dtype)))
       return invalid(std::string(role) + " #" + std::to_string(i) +
                      " has an unknown element type " +
-                     std::to_string(int(t.dtype)));
+                     std::to_string(rawDType(t.dtype)));
     if (t.rank > 0 && !t.shape)
       return invalid(std::string(role) + " #" + std::to_string(i) +
                      " has no shape (null pointer)");
@@ -138,7 +147,8 @@ weft_status weft_session_run(const weft_session *session,
 const char *weft_last_error(void) { return lastError.c_str(); }
 
 const char *weft_dtype_name(weft_dtype dtype) {
-  return isKnownDType(dtype) ? getDTypeName(DType(dtype)) : "?";
+  int raw = rawDType(dtype);
+  return isKnownDType(raw) ? getDTypeName(DType(raw)) : "?";
 }
 
 } // extern "C"
