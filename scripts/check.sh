@@ -47,6 +47,9 @@ suite bash scripts/model-report.sh "$build"
 echo "== real models: compile to native code, run, compare with torch"
 suite bash scripts/model-run.sh "$build"
 
+echo "== Python package: pytest, and pip install into a fresh venv"
+suite bash scripts/check-python.sh "$build"
+
 echo "== placement: resnet18 and the encoder on the five-node cluster"
 suite bash bench/placement/seed-scenario.sh "$build"
 

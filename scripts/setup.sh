@@ -23,6 +23,7 @@ debian_packages=(
   graphviz
   python3 python3-venv python3-numpy python3-onnx python3-torch
   python3-torchvision python3-pytest python3-pybind11
+  python3-dev pybind11-dev python3-setuptools
 )
 
 missing=()

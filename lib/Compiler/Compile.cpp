@@ -7,11 +7,13 @@
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Support/Diagnostics.h"
 #include "weft/Target/CPU/CPUCodegen.h"
 #include "weft/Target/CPU/Passes.h"
 #include "weft/Target/ONNX/Import.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
@@ -19,6 +21,24 @@
 using namespace mlir;
 
 namespace weft {
+
+std::string compileModelToBytes(const std::string &modelPath,
+                                std::string &artifact,
+                                const CompileOptions &options) {
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  ModelDiagnosticHandler handler(&context, os);
+  auto compiled = compileModel(context, modelPath, options);
+  if (failed(compiled))
+    return errors.empty() ? "compilation failed"
+                          : StringRef(errors).rtrim().str();
+  artifact = std::move(*compiled);
+  return "";
+}
 
 void registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);

@@ -29,6 +29,12 @@ llvm::FailureOr<std::string> compileModel(mlir::MLIRContext &context,
                                           llvm::StringRef modelPath,
                                           const CompileOptions &options = {});
 
+/// Compiles the ONNX model at `modelPath` in a context of its own into
+/// `artifact`; returns "" or the diagnostics, one per line.
+std::string compileModelToBytes(const std::string &modelPath,
+                                std::string &artifact,
+                                const CompileOptions &options = {});
+
 /// Registers every dialect and extension the compiler uses with `registry`.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
