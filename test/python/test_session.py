@@ -88,9 +88,9 @@ def test_two_threads_share_a_session(mlp):
 def test_missing_files_and_bad_models(tmp_path, root):
     with pytest.raises(FileNotFoundError):
         weft.InferenceSession(str(tmp_path / "absent.onnx"))
-    lrn = "/usr/share/libonnx-testdata/data/node/test_lrn/model.onnx"
-    with pytest.raises(weft.CompileError, match="unsupported op LRN"):
-        weft.InferenceSession(lrn)
+    unsupported = "/usr/share/libonnx-testdata/data/node/test_gridsample/model.onnx"
+    with pytest.raises(weft.CompileError, match="unsupported op GridSample"):
+        weft.InferenceSession(unsupported)
     broken = tmp_path / "broken.weft"
     broken.write_bytes(b"not an artifact at all")
     with pytest.raises(ValueError, match="broken.weft: not a Weft artifact"):

@@ -24,6 +24,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXIndexingToLinalgPatterns(patterns);
   populateONNXQuantizationToLinalgPatterns(patterns);
   populateONNXScanToLinalgPatterns(patterns);
+  populateONNXScatterToLinalgPatterns(patterns);
   populateONNXRearrangeToLinalgPatterns(patterns);
   populateONNXSoftmaxToLinalgPatterns(patterns);
   populateONNXReductionToLinalgPatterns(patterns);

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -346,6 +347,73 @@ struct BatchNormToLinalg : OpRewritePattern<ONNXBatchNormalizationOp> {
   }
 };
 
+/// LRN across channels: y = x / (bias + alpha / size * sum of x^2 over the
+/// `size` channels around c)^beta.
+struct LRNToLinalg : OpRewritePattern<ONNXLRNOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ONNXLRNOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getX().getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
+        !isa<FloatType>(type.getElementType()) || type != op.getType())
+      return rewriter.notifyMatchFailure(op, "not a static float tensor");
+    int64_t size = int64_t(op.getSize()), channels = type.getDimSize(1);
+    if (size < 1)
+      return rewriter.notifyMatchFailure(op, "size < 1");
+    int64_t before = (size - 1) / 2, after = size - 1 - before;
+    double alpha = op.getAlpha().convertToDouble() / double(size);
+    double beta = op.getBeta().convertToDouble();
+    double bias = op.getBias().convertToDouble();
+    Type elt = type.getElementType();
+    int64_t rank = type.getRank();
+    Value x = op.getX();
+    rewriter.replaceOp(
+        op,
+        buildParallelGeneric(
+            rewriter, op.getLoc(), type, ValueRange{x},
+            {rewriter.getMultiDimIdentityMap(rank)},
+            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+              auto c = [&](int64_t v) -> Value {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              SmallVector<Value> position;
+              for (int64_t d = 0; d < rank; ++d)
+                position.push_back(linalg::IndexOp::create(b, l, d));
+              Value channel = position[1];
+              Value first = arith::MaxSIOp::create(
+                  b, l, arith::SubIOp::create(b, l, channel, c(before)), c(0));
+              Value last = arith::MinSIOp::create(
+                  b, l, arith::AddIOp::create(b, l, channel, c(after + 1)),
+                  c(channels));
+              Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(elt));
+              auto loop = scf::ForOp::create(
+                  b, l, first, last, c(1), ValueRange{zero},
+                  [&](OpBuilder &lb, Location ll, Value k, ValueRange sum) {
+                    SmallVector<Value> at(position);
+                    at[1] = k;
+                    Value v = tensor::ExtractOp::create(lb, ll, x, at);
+                    scf::YieldOp::create(
+                        lb, ll,
+                        ValueRange{arith::AddFOp::create(
+                            lb, ll, sum[0],
+                            arith::MulFOp::create(lb, ll, v, v))});
+                  });
+              Value scale = arith::AddFOp::create(
+                  b, l,
+                  arith::ConstantOp::create(b, l, b.getFloatAttr(elt, bias)),
+                  arith::MulFOp::create(b, l,
+                                        arith::ConstantOp::create(
+                                            b, l, b.getFloatAttr(elt, alpha)),
+                                        loop.getResult(0)));
+              Value denominator = math::PowFOp::create(
+                  b, l, scale,
+                  arith::ConstantOp::create(b, l, b.getFloatAttr(elt, beta)));
+              return arith::DivFOp::create(b, l, args[0], denominator);
+            }));
+    return success();
+  }
+};
+
 /// Slice with constant starts/ends/axes and positive steps: extract_slice.
 struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -395,7 +463,8 @@ struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
 
 void populateONNXNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ClipToGeneric, LayerNormToLinalg, InstanceNormToLinalg,
-               BatchNormToLinalg, SliceToExtract>(patterns.getContext());
+               BatchNormToLinalg, LRNToLinalg, SliceToExtract>(
+      patterns.getContext());
 }
 
 } // namespace weft

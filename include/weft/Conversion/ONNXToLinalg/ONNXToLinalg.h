@@ -28,6 +28,7 @@ void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXQuantizationToLinalgPatterns(
     mlir::RewritePatternSet &patterns);
 void populateONNXScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXRearrangeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
