@@ -120,18 +120,23 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
         rewriter, loc, op.getX(), w,
         arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
 
-    // Loops: n, g, f, o_1..o_S, c, k_1..k_S.
+    // Loops: n, g, f, o_1..o_{S-1}, c, k_1..k_S, o_S: one output row is
+    // accumulated over every channel and filter tap while it stays in cache,
+    // and the innermost loop walks that row and a row of the input
+    // (contiguous at stride 1) with one filter tap, so it vectorizes.
     int64_t loops = 3 + 2 * spatial + 1;
     auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-    int64_t cDim = 3 + spatial, kDim = cDim + 1;
+    int64_t cDim = 2 + spatial, kDim = cDim + 1, lastDim = kDim + spatial;
+    auto outDim = [&](int64_t s) { return s == spatial - 1 ? lastDim : 3 + s; };
     SmallVector<AffineExpr> inExprs = {d(0), d(1) * cg + d(cDim)};
     for (int64_t s = 0; s < spatial; ++s)
-      inExprs.push_back(d(3 + s) * w.strides[s] + d(kDim + s) * w.dilations[s]);
+      inExprs.push_back(d(outDim(s)) * w.strides[s] +
+                        d(kDim + s) * w.dilations[s]);
     SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
     SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
     for (int64_t s = 0; s < spatial; ++s) {
       wExprs.push_back(d(kDim + s));
-      outExprs.push_back(d(3 + s));
+      outExprs.push_back(d(outDim(s)));
     }
     // The filter and the output with their group dim made explicit.
     SmallVector<int64_t> wShape = {groups, fg};
@@ -148,9 +153,10 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
       yGroups.push_back({i});
     auto groupedType = RankedTensorType::get(yShape, elt);
     Value init = makeFilledTensor(rewriter, loc, yShape, elt, 0.0);
-    SmallVector<utils::IteratorType> iterators(3 + spatial,
+    SmallVector<utils::IteratorType> iterators(2 + spatial,
                                                utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
+    iterators.push_back(utils::IteratorType::parallel);
     Value grouped =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{groupedType}, ValueRange{input, filter},
