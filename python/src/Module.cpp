@@ -120,8 +120,9 @@ public:
       kept.push_back(py::array::ensure(arrays[i], py::array::c_style));
       shapes.emplace_back(kept.back().shape(),
                           kept.back().shape() + kept.back().ndim());
+      // Inputs are only read: read-only arrays are fine.
       inputs.push_back({*dtype, shapes.back().data(), shapes.back().size(),
-                        kept.back().mutable_data()});
+                        const_cast<void *>(kept.back().data())});
     }
     int64_t batch = 1;
     if (session->hasDynamicBatch() && !shapes.empty() && !shapes[0].empty())

@@ -105,3 +105,30 @@ def test_missing_files_and_bad_models(tmp_path, root):
     with pytest.raises(ValueError, match="provider"):
         weft.InferenceSession(os.path.join(root, "examples", "models", "mlp.onnx"),
                               providers=["CUDAExecutionProvider"])
+
+
+@pytest.mark.parametrize("test", ["test_cast_FLOAT16_to_FLOAT", "test_and2d",
+                                  "test_argmax_default_axis_example",
+                                  "test_cast_FLOAT_to_FLOAT16"])
+def test_element_types(test):
+    """float16, bool and int64 go in and come out as numpy arrays."""
+    from onnx import TensorProto, numpy_helper
+
+    folder = "/usr/share/libonnx-testdata/data/node/" + test
+    sess = weft.InferenceSession(folder + "/model.onnx")
+
+    def load(path):
+        proto = TensorProto()
+        with open(path, "rb") as f:
+            proto.ParseFromString(f.read())
+        return numpy_helper.to_array(proto)
+
+    feeds = {i.name: load("%s/test_data_set_0/input_%d.pb" % (folder, n))
+             for n, i in enumerate(sess.get_inputs())}
+    outputs = sess.run(None, feeds)
+    for n, out in enumerate(outputs):
+        expected = load("%s/test_data_set_0/output_%d.pb" % (folder, n))
+        assert out.dtype == expected.dtype
+        np.testing.assert_allclose(out.astype(np.float64),
+                                   expected.astype(np.float64), rtol=1e-3,
+                                   atol=1e-7)

@@ -25,8 +25,9 @@ namespace {
 /// Writes an artifact holding the affine model with `manifest` (and a target
 /// section, if given).
 std::string writeArtifact(const std::string &manifest,
-                          const std::string &target = "") {
-  std::ifstream in(WEFT_TEST_AFFINE_MODEL, std::ios::binary);
+                          const std::string &target = "",
+                          const char *hostCode = WEFT_TEST_AFFINE_MODEL) {
+  std::ifstream in(hostCode, std::ios::binary);
   std::string code((std::istreambuf_iterator<char>(in)),
                    std::istreambuf_iterator<char>());
   ArtifactWriter writer;
@@ -36,7 +37,8 @@ std::string writeArtifact(const std::string &manifest,
   writer.addSection(SectionKind::HostCode, code, format::kRequired, 4096);
   std::string path =
       ::testing::TempDir() + "affine-" + std::to_string(getpid()) + "-" +
-      std::to_string(std::hash<std::string>()(manifest + target)) + ".weft";
+      std::to_string(std::hash<std::string>()(manifest + target + hostCode)) +
+      ".weft";
   EXPECT_TRUE(bool(writer.writeFile(path)));
   return path;
 }
@@ -144,6 +146,28 @@ TEST(SessionTest, ManyThreadsShareOneSession) {
   for (int t = 0; t < 8; ++t)
     EXPECT_EQ(wrong[t], 0) << "thread " << t;
   unlink(path.c_str());
+}
+
+TEST(SessionTest, SessionsOfDifferentModelsLiveSideBySide) {
+  // Both host codes are loaded from memory at once; each session must run
+  // its own (y = 2x + 1 and y = 3x + 1).
+  std::string twice = writeArtifact(kManifest);
+  std::string thrice = writeArtifact(kManifest, "", WEFT_TEST_AFFINE_MODEL_3);
+  auto a = Session::create(twice);
+  auto b = Session::create(thrice);
+  ASSERT_TRUE(a && b);
+  Tensor x(DType::F32, {2, 3});
+  for (int i = 0; i < 6; ++i)
+    x.as<float>()[i] = float(i);
+  std::vector<Tensor> ya, yb;
+  ASSERT_TRUE(bool((*a)->run({{"x", x}}, ya)));
+  ASSERT_TRUE(bool((*b)->run({{"x", x}}, yb)));
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(ya[0].as<float>()[i], 2 * i + 1);
+    EXPECT_EQ(yb[0].as<float>()[i], 3 * i + 1);
+  }
+  unlink(twice.c_str());
+  unlink(thrice.c_str());
 }
 
 TEST(SessionTest, RefusesCodeForAnotherMachine) {

@@ -36,6 +36,8 @@ Session::~Session() {
     std::free(arena);
   if (library)
     dlclose(library);
+  if (hostCodeFd >= 0)
+    ::close(hostCodeFd);
 }
 
 void *Session::acquireArena() const {
@@ -140,7 +142,13 @@ Status Session::loadHostCode(const Artifact::Section &code,
   }
   std::string path = "/proc/self/fd/" + std::to_string(fd);
   library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  ::close(fd);
+  // The loader knows the code by this path: the descriptor stays open while
+  // it is loaded, so no other session's code gets the same path (the loader
+  // would hand back this library for it).
+  if (library)
+    hostCodeFd = fd;
+  else
+    ::close(fd);
   if (!library)
     return Status(StatusCode::Unsupported,
                   source +

@@ -3,11 +3,16 @@
  * Built as a shared object and packed into an artifact by the runtime tests,
  * so that sessions are tested without the compiler. It follows the compiled
  * ABI: weft_main(args) with one memref descriptor per input, output and the
- * arena. The model: y = 2 * x + 1 over x: [2,3] f32, through the arena.
+ * arena. The model: y = FACTOR * x + 1 over x: [2,3] f32, through the arena
+ * (FACTOR is 2 unless the build says otherwise).
  *
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
+
+#ifndef FACTOR
+#define FACTOR 2
+#endif
 
 typedef struct {
   float *allocated, *aligned;
@@ -25,7 +30,7 @@ void weft_main(void **args) {
   memref_1d_i8 *arena = (memref_1d_i8 *)args[2];
   float *twice = (float *)arena->aligned;
   for (int i = 0; i < 6; ++i)
-    twice[i] = 2 * x->aligned[x->offset + i];
+    twice[i] = FACTOR * x->aligned[x->offset + i];
   for (int i = 0; i < 6; ++i)
     y->aligned[y->offset + i] = twice[i] + 1;
 }

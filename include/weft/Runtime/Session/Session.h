@@ -124,6 +124,7 @@ private:
   std::vector<TensorSpec> inputs, outputs;
   std::string entryName;
   void *library = nullptr;
+  int hostCodeFd = -1; ///< the memfd the host code was loaded from
   void (*entry)(void **) = nullptr;
   uint64_t arenaBytes = 0;
   /// Arenas not in use by a run; one per concurrent run at most.
