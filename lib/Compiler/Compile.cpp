@@ -54,6 +54,8 @@ static std::string dtypeName(Type type) {
     return "f64";
   if (type.isF16())
     return "f16";
+  if (type.isBF16())
+    return "bf16";
   if (type.isInteger(1))
     return "bool";
   if (type.isUnsignedInteger(64) || type.isUnsignedInteger(32) ||

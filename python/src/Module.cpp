@@ -47,6 +47,8 @@ py::dtype toNumpy(rt::DType type) {
     return py::dtype::of<uint8_t>();
   case rt::DType::Bool:
     return py::dtype::of<bool>();
+  case rt::DType::BF16:
+    throw py::value_error("bfloat16 has no numpy type");
   }
   return py::dtype::of<float>();
 }

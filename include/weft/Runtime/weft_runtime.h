@@ -52,7 +52,8 @@ typedef enum weft_dtype {
   WEFT_U32 = 8,
   WEFT_U16 = 9,
   WEFT_U8 = 10,
-  WEFT_BOOL = 11
+  WEFT_BOOL = 11,
+  WEFT_BF16 = 12
 } weft_dtype;
 
 /** A loaded model. */

@@ -18,7 +18,8 @@ namespace {
 // The C enum mirrors DType; a new element type must be added to both.
 static_assert(int(DType::F32) == WEFT_F32 && int(DType::F16) == WEFT_F16 &&
                   int(DType::I8) == WEFT_I8 && int(DType::U64) == WEFT_U64 &&
-                  int(DType::U8) == WEFT_U8 && int(DType::Bool) == WEFT_BOOL,
+                  int(DType::U8) == WEFT_U8 && int(DType::Bool) == WEFT_BOOL &&
+                  int(DType::BF16) == WEFT_BF16,
               "weft_dtype and DType disagree");
 
 thread_local std::string lastError;
@@ -55,7 +56,7 @@ int rawDType(const weft_dtype &dtype) {
   return int(raw);
 }
 
-bool isKnownDType(int dtype) { return dtype >= WEFT_F32 && dtype <= WEFT_BOOL; }
+bool isKnownDType(int dtype) { return dtype >= WEFT_F32 && dtype <= WEFT_BF16; }
 
 weft_status describeSpec(const std::vector<TensorSpec> &specs, size_t index,
                          weft_tensor_info *info, const char *role) {

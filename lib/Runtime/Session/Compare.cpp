@@ -29,6 +29,12 @@ double floatAt(const Tensor &t, int64_t i) {
     return t.as<float>()[i];
   case DType::F64:
     return t.as<double>()[i];
+  case DType::BF16: {
+    uint32_t bits = uint32_t(t.as<uint16_t>()[i]) << 16;
+    float value;
+    std::memcpy(&value, &bits, 4);
+    return value;
+  }
   default:
     return halfToFloat(t.as<uint16_t>()[i]);
   }
@@ -45,7 +51,8 @@ Status compareTensors(const Tensor &got, const Tensor &want, double rtol,
                                                    ", expected " +
                                                    wantSpec.describe());
   DType type = got.getDType();
-  bool isFloat = type == DType::F32 || type == DType::F64 || type == DType::F16;
+  bool isFloat = type == DType::F32 || type == DType::F64 ||
+                 type == DType::F16 || type == DType::BF16;
   int64_t n = got.getElementCount();
   if (!isFloat) {
     size_t size = getDTypeSize(type);

@@ -36,6 +36,8 @@ const char *descrOf(DType type) {
     return "|u1";
   case DType::Bool:
     return "|b1";
+  case DType::BF16:
+    return ""; // numpy has no bfloat16
   }
   return "";
 }
@@ -124,6 +126,10 @@ StatusOr<Tensor> readNpy(const std::string &path) {
 }
 
 Status writeNpy(const std::string &path, const Tensor &tensor) {
+  if (!*descrOf(tensor.getDType()))
+    return Status(StatusCode::Unsupported,
+                  path + ": numpy has no " + getDTypeName(tensor.getDType()) +
+                      " type; write TensorProto files (--format pb)");
   std::string shape = "(";
   for (int64_t d : tensor.getShape())
     shape += std::to_string(d) + ",";

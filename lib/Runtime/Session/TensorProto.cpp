@@ -20,9 +20,10 @@ struct ONNXType {
   DType type;
 };
 constexpr ONNXType kONNXTypes[] = {
-    {1, DType::F32},  {2, DType::U8},   {3, DType::I8},   {4, DType::U16},
-    {5, DType::I16},  {6, DType::I32},  {7, DType::I64},  {9, DType::Bool},
-    {10, DType::F16}, {11, DType::F64}, {12, DType::U32}, {13, DType::U64}};
+    {1, DType::F32},   {2, DType::U8},   {3, DType::I8},   {4, DType::U16},
+    {5, DType::I16},   {6, DType::I32},  {7, DType::I64},  {9, DType::Bool},
+    {16, DType::BF16}, {10, DType::F16}, {11, DType::F64}, {12, DType::U32},
+    {13, DType::U64}};
 
 /// A cursor over protobuf bytes; every read checks the bounds.
 struct WireReader {
@@ -221,7 +222,7 @@ StatusOr<Tensor> readTensorProto(const std::string &path) {
     typedCount = uint64s.size();
     break;
   default:
-    typedCount = int32s.size(); // narrow integers, bool, float16 bits
+    typedCount = int32s.size(); // narrow integers, bool, float16/bf16 bits
   }
   if (raw ? rawSize != uint64_t(count) * elementSize
           : typedCount != uint64_t(count))

@@ -22,7 +22,21 @@
 namespace weft::runtime {
 
 /// Element types that cross the runtime's interface.
-enum class DType { F32, F64, F16, I64, I32, I16, I8, U64, U32, U16, U8, Bool };
+enum class DType {
+  F32,
+  F64,
+  F16,
+  I64,
+  I32,
+  I16,
+  I8,
+  U64,
+  U32,
+  U16,
+  U8,
+  Bool,
+  BF16
+};
 
 /// "f32", "i64", "bool", ...
 const char *getDTypeName(DType type);
