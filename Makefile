@@ -4,7 +4,7 @@ JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/weft-ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: setup configure build run check bench bench-placement clean
+.PHONY: setup configure build run check check-tsan bench bench-scheduler bench-placement clean
 
 setup:
 	bash scripts/setup.sh
@@ -30,9 +30,18 @@ run: setup build
 check: setup build
 	bash scripts/check.sh $(BUILD)
 
+# The runtime's tests under ThreadSanitizer (its own build, runtime only).
+check-tsan: setup
+	bash scripts/check-tsan.sh
+
 # Speed next to ONNX Runtime (not part of check: timings are not tests).
 bench: setup build
 	bash bench/cpu/run.sh $(BUILD)
+	$(BUILD)/bin/weft-bench-scheduler
+
+# Dynamic vs static scheduling on two one-core CPU devices, and overhead.
+bench-scheduler: setup build
+	$(BUILD)/bin/weft-bench-scheduler
 
 bench-placement: setup build
 	bash bench/placement/run.sh $(BUILD)

@@ -36,7 +36,8 @@ typedef enum weft_status {
   WEFT_DATA_LOSS = 2,        /**< a truncated or corrupt artifact */
   WEFT_UNSUPPORTED = 3,      /**< valid, but not something this runtime does */
   WEFT_NOT_FOUND = 4,        /**< a missing file or device */
-  WEFT_INTERNAL = 5          /**< a bug in Weft */
+  WEFT_INTERNAL = 5,         /**< a bug in Weft */
+  WEFT_UNAVAILABLE = 6       /**< a device that failed during a run */
 } weft_status;
 
 /** Element types. */

@@ -39,6 +39,8 @@ weft_status fail(const Status &status) {
     return WEFT_NOT_FOUND;
   case StatusCode::Internal:
     return WEFT_INTERNAL;
+  case StatusCode::Unavailable:
+    return WEFT_UNAVAILABLE;
   }
   return WEFT_INTERNAL;
 }

@@ -23,6 +23,7 @@ enum class StatusCode {
   Unsupported,     ///< valid, but not something this runtime can do
   NotFound,        ///< a file or device that is not there
   Internal,        ///< a bug in Weft
+  Unavailable,     ///< a device that failed or went away during a run
 };
 
 /// Success, or a code and a message.

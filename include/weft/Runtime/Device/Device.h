@@ -1,0 +1,64 @@
+//===- Device.h - The device interface and its driver registry -*- C++ -*-===//
+//
+// A device runs kernels. Each kind of device comes from a driver (one folder
+// under lib/Runtime/Device/) that registers a factory for its kind at start-up;
+// `createDevice("cpu:1")` asks the driver of "cpu" for device 1. The
+// scheduler owns one worker thread per device and calls `execute` from it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_RUNTIME_DEVICE_DEVICE_H
+#define WEFT_RUNTIME_DEVICE_DEVICE_H
+
+#include "weft/Runtime/Base/Status.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft::runtime {
+
+class Device;
+
+/// Work for a device: runs on the device's worker thread, is told the device.
+using Kernel = std::function<Status(Device &)>;
+
+/// A device of some kind ("cpu", "cuda", ...), named "<kind>:<index>".
+class Device {
+public:
+  virtual ~Device() = default;
+  const std::string &getName() const { return name; }
+  /// The device's memory space: devices that share one need no transfers.
+  virtual int getMemorySpace() const = 0;
+  /// Called once on the device's worker thread before any kernel (pinning
+  /// it to the device's cores, making a context current, ...).
+  virtual Status bindWorkerThread() { return Status::ok(); }
+  /// Runs `kernel` on this device; returns when it is done. A device that
+  /// failed for good returns a status with code Unavailable.
+  virtual Status execute(const Kernel &kernel) = 0;
+
+protected:
+  explicit Device(std::string name) : name(std::move(name)) {}
+
+private:
+  std::string name;
+};
+
+/// Makes device `index` of a driver's kind; `options` is the text after the
+/// index in a device spec ("cpu:1:cores=2" gives "cores=2").
+using DeviceFactory = std::function<StatusOr<std::unique_ptr<Device>>(
+    int index, const std::string &options)>;
+
+/// Registers the factory of a device kind (a driver calls this at start-up).
+void registerDeviceDriver(const std::string &kind, DeviceFactory factory);
+
+/// The kinds registered so far.
+std::vector<std::string> getDeviceDriverKinds();
+
+/// Creates the device a spec names: "<kind>:<index>[:<options>]".
+StatusOr<std::unique_ptr<Device>> createDevice(const std::string &spec);
+
+} // namespace weft::runtime
+
+#endif // WEFT_RUNTIME_DEVICE_DEVICE_H

@@ -1,0 +1,89 @@
+//===- FaultInjection.cpp - A device wrapper that misbehaves on purpose ---===//
+
+#include "weft/Runtime/Device/FaultInjection.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+namespace weft::runtime {
+namespace {
+
+class FaultyDevice : public Device {
+public:
+  FaultyDevice(std::unique_ptr<Device> inner, FaultPlan plan)
+      : Device(inner->getName()), inner(std::move(inner)), plan(plan) {}
+
+  int getMemorySpace() const override { return inner->getMemorySpace(); }
+  Status bindWorkerThread() override { return inner->bindWorkerThread(); }
+
+  Status execute(const Kernel &kernel) override {
+    int64_t number = count.fetch_add(1);
+    if (plan.failAfter >= 0 && number >= plan.failAfter)
+      return Status(StatusCode::Unavailable,
+                    getName() + " failed (injected after " +
+                        std::to_string(plan.failAfter) + " kernels)");
+    if (number == plan.failOnce)
+      return Status(StatusCode::Internal, getName() + ": kernel " +
+                                              std::to_string(number) +
+                                              " failed (injected)");
+    auto start = std::chrono::steady_clock::now();
+    Status status = inner->execute(kernel);
+    if (plan.slowFactor > 1) {
+      // Hold the device as long as a slower one would take.
+      auto extra =
+          (std::chrono::steady_clock::now() - start) * (plan.slowFactor - 1);
+      auto until = std::chrono::steady_clock::now() + extra;
+      while (std::chrono::steady_clock::now() < until)
+        std::this_thread::yield();
+    }
+    return status;
+  }
+
+private:
+  std::unique_ptr<Device> inner;
+  FaultPlan plan;
+  std::atomic<int64_t> count{0};
+};
+
+} // namespace
+
+StatusOr<FaultPlan> parseFaultPlan(const std::string &text) {
+  FaultPlan plan;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t comma = text.find(',', at);
+    std::string item = text.substr(at, comma - at);
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    char *end = nullptr;
+    double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end || number < 0)
+      return Status(StatusCode::InvalidArgument,
+                    "bad fault '" + item +
+                        "' (slow=F, fail-once=N, fail-after=N)");
+    if (key == "slow" && number >= 1)
+      plan.slowFactor = number;
+    else if (key == "fail-once")
+      plan.failOnce = int64_t(number);
+    else if (key == "fail-after")
+      plan.failAfter = int64_t(number);
+    else
+      return Status(StatusCode::InvalidArgument,
+                    "bad fault '" + item +
+                        "' (slow=F, fail-once=N, fail-after=N)");
+    if (comma == std::string::npos)
+      break;
+    at = comma + 1;
+  }
+  return plan;
+}
+
+std::unique_ptr<Device> injectFaults(std::unique_ptr<Device> device,
+                                     const FaultPlan &plan) {
+  return std::make_unique<FaultyDevice>(std::move(device), plan);
+}
+
+} // namespace weft::runtime
