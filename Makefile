@@ -38,10 +38,12 @@ check-tsan: setup
 bench: setup build
 	bash bench/cpu/run.sh $(BUILD)
 	$(BUILD)/bin/weft-bench-scheduler
+	bash bench/scheduler/resnet18.sh $(BUILD)
 
 # Dynamic vs static scheduling on two one-core CPU devices, and overhead.
 bench-scheduler: setup build
 	$(BUILD)/bin/weft-bench-scheduler
+	bash bench/scheduler/resnet18.sh $(BUILD)
 
 bench-placement: setup build
 	bash bench/placement/run.sh $(BUILD)

@@ -27,11 +27,13 @@ install(DIRECTORY ${WEFT_BINARY_DIR}/include/weft
   PATTERN "CMakeFiles" EXCLUDE)
 
 # The runtime libraries are plain CMake targets; they join the same set.
-foreach(lib WeftRuntimeArtifact WeftRuntimeSession)
+foreach(lib WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeDevice
+    WeftRuntimeScheduler)
   target_include_directories(${lib} PUBLIC
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 endforeach()
-install(TARGETS WeftRuntimeArtifact WeftRuntimeSession EXPORT MLIRTargets
+install(TARGETS WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeDevice
+  WeftRuntimeScheduler EXPORT MLIRTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS weft-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

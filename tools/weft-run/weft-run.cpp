@@ -5,6 +5,10 @@
 //   weft-run model.weft --input name=x.npy [--output-dir out/ [--format pb]]
 //   weft-run model.weft --test-data test_data_set_0 --check
 //   weft-run model.onnx ...        (compiled into a cache first)
+//   weft-run model.weft --random --batch 8 --devices cpu:0,cpu:1
+//            [--schedule static|dynamic] [--inject cpu:1:slow=3] [--stats]
+//            [--trace trace.json] [--compare static] [--history file]
+//     (a dynamic-batch model's samples run as tasks across the devices)
 //
 // Prints each output's name, shape and first values; --bench N runs N times
 // and prints `latency_ms median=<x> p90=<y>`; --check compares the outputs
@@ -14,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CompileCache.h"
+#include "weft/Runtime/Device/FaultInjection.h"
 #include "weft/Runtime/Session/Session.h"
 #include "weft/Runtime/Session/TensorFiles.h"
 
@@ -22,6 +27,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <thread>
 
 using namespace weft::runtime;
 
@@ -95,9 +101,57 @@ bool checkOutputs(const Session &session, const std::vector<Tensor> &results,
 
 } // namespace
 
+/// The devices to schedule on, with the faults --inject asked for; `faults`
+/// maps a device name to its fault plan.
+StatusOr<std::unique_ptr<Scheduler>>
+makeScheduler(const std::vector<std::string> &specs,
+              const std::map<std::string, std::string> &faults) {
+  std::vector<std::unique_ptr<Device>> devices;
+  std::map<std::string, std::string> unused = faults;
+  for (const std::string &spec : specs) {
+    auto device = createDevice(spec);
+    if (!device)
+      return device.getStatus();
+    std::unique_ptr<Device> d = std::move(*device);
+    auto fault = faults.find(d->getName());
+    if (fault != faults.end()) {
+      auto plan = parseFaultPlan(fault->second);
+      if (!plan)
+        return plan.getStatus();
+      d = injectFaults(std::move(d), *plan);
+      unused.erase(d->getName());
+    }
+    devices.push_back(std::move(d));
+  }
+  if (!unused.empty())
+    return Status(StatusCode::InvalidArgument,
+                  "--inject names " + unused.begin()->first +
+                      ", which is not among --devices");
+  return std::make_unique<Scheduler>(std::move(devices));
+}
+
+/// "a,b,c" -> {a, b, c}.
+std::vector<std::string> splitList(const std::string &text) {
+  std::vector<std::string> items;
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t comma = text.find(',', at);
+    std::string item = text.substr(at, comma - at);
+    if (!item.empty())
+      items.push_back(item);
+    if (comma == std::string::npos)
+      break;
+    at = comma + 1;
+  }
+  return items;
+}
+
 int main(int argc, char **argv) {
   std::string model, outputDir, testData, format = "npy";
-  bool random = false, check = false;
+  std::string schedule, tracePath, compare, historyPath;
+  std::vector<std::string> deviceSpecs;
+  std::map<std::string, std::string> faults;
+  bool random = false, check = false, printStats = false;
   int bench = 0, threads = 1;
   int64_t batch = 1;
   std::map<std::string, std::string> inputFiles;
@@ -107,7 +161,34 @@ int main(int argc, char **argv) {
       random = true;
     else if (arg == "--check")
       check = true;
-    else if (arg == "--bench" && i + 1 < argc)
+    else if (arg == "--stats")
+      printStats = true;
+    else if (arg == "--schedule" && i + 1 < argc) {
+      schedule = argv[++i];
+      if (schedule != "static" && schedule != "dynamic")
+        return fail("--schedule is static or dynamic, got '" + schedule + "'");
+    } else if (arg == "--devices" && i + 1 < argc)
+      deviceSpecs = splitList(argv[++i]);
+    else if (arg == "--trace" && i + 1 < argc)
+      tracePath = argv[++i];
+    else if (arg == "--history" && i + 1 < argc)
+      historyPath = argv[++i];
+    else if (arg == "--compare" && i + 1 < argc) {
+      compare = argv[++i];
+      if (compare != "static")
+        return fail("--compare takes static (an unperturbed static run)");
+    } else if (arg == "--inject" && i + 1 < argc) {
+      // <kind>:<index>:<faults>
+      std::string spec = argv[++i];
+      size_t first = spec.find(':'), second = first == std::string::npos
+                                                  ? first
+                                                  : spec.find(':', first + 1);
+      if (second == std::string::npos)
+        return fail("--inject takes <device>:<faults> such as cpu:1:slow=3, "
+                    "got '" +
+                    spec + "'");
+      faults[spec.substr(0, second)] = spec.substr(second + 1);
+    } else if (arg == "--bench" && i + 1 < argc)
       bench = std::max(1, std::atoi(argv[++i]));
     else if (arg == "--batch" && i + 1 < argc)
       batch = std::max<long long>(1, std::atoll(argv[++i]));
@@ -134,7 +215,10 @@ int main(int argc, char **argv) {
                   "' (usage: weft-run model.weft|model.onnx [--random] "
                   "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
                   "[--output-dir dir [--format npy|pb]] [--bench N] "
-                  "[--batch N] [--threads T])");
+                  "[--batch N] [--threads T] [--devices cpu:0,cpu:1] "
+                  "[--schedule static|dynamic] [--inject dev:faults] "
+                  "[--stats] [--trace file] [--compare static] "
+                  "[--history file])");
   }
   if (model.empty())
     return fail("no model given");
@@ -150,6 +234,34 @@ int main(int argc, char **argv) {
   auto session = Session::create(model);
   if (!session)
     return fail(session.getStatus().getMessage());
+
+  // Scheduling across devices, when asked for in any way.
+  bool scheduled = !schedule.empty() || !deviceSpecs.empty() ||
+                   !faults.empty() || printStats || !tracePath.empty() ||
+                   !compare.empty() || !historyPath.empty();
+  if (deviceSpecs.empty())
+    for (unsigned d = 0; d < std::max(1u, std::thread::hardware_concurrency());
+         ++d)
+      deviceSpecs.push_back("cpu:" + std::to_string(d));
+  std::unique_ptr<Scheduler> scheduler;
+  RunStats runStats;
+  RunOptions runOptions;
+  if (scheduled) {
+    auto made = makeScheduler(deviceSpecs, faults);
+    if (!made)
+      return fail(made.getStatus().getMessage());
+    scheduler = std::move(*made);
+    runOptions.scheduler = scheduler.get();
+    runOptions.mode =
+        schedule == "static" ? ScheduleMode::Static : ScheduleMode::Dynamic;
+    runOptions.stats = &runStats;
+    // Measured times from earlier runs (a missing file starts a new one).
+    if (!historyPath.empty()) {
+      Status loaded = scheduler->getHistory().load(historyPath);
+      if (!loaded && loaded.getCode() != StatusCode::NotFound)
+        return fail(loaded.getMessage());
+    }
+  }
 
   std::map<std::string, Tensor> feeds;
   std::mt19937 rng(0);
@@ -182,9 +294,38 @@ int main(int argc, char **argv) {
     }
 
   std::vector<Tensor> results;
-  Status status = (*session)->run(feeds, results);
+  Status status = (*session)->run(feeds, results, runOptions);
   if (!status)
     return fail(status.getMessage());
+  if (printStats)
+    std::printf("%s", runStats.describe().c_str());
+  if (!tracePath.empty()) {
+    Status written = runStats.writeChromeTrace(tracePath);
+    if (!written)
+      return fail(written.getMessage());
+  }
+  if (!compare.empty()) {
+    // The same inputs, unperturbed and static: the outputs must match bit
+    // for bit.
+    auto plain = makeScheduler(deviceSpecs, {});
+    if (!plain)
+      return fail(plain.getStatus().getMessage());
+    RunOptions reference;
+    reference.scheduler = plain->get();
+    reference.mode = ScheduleMode::Static;
+    std::vector<Tensor> expected;
+    Status s = (*session)->run(feeds, expected, reference);
+    if (!s)
+      return fail(s.getMessage());
+    for (size_t i = 0; i < results.size(); ++i)
+      if (results[i].getByteSize() != expected[i].getByteSize() ||
+          std::memcmp(results[i].data(), expected[i].data(),
+                      results[i].getByteSize()) != 0)
+        return fail("output '" + (*session)->getOutputs()[i].name +
+                    "' differs from an unperturbed static run");
+    std::printf("compare: outputs bit-identical to an unperturbed static "
+                "run\n");
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     TensorSpec shown = (*session)->getOutputs()[i];
     shown.shape = results[i].getShape();
@@ -198,12 +339,17 @@ int main(int argc, char **argv) {
         return fail(written.getMessage());
     }
   }
+  if (scheduler && !historyPath.empty()) {
+    Status saved = scheduler->getHistory().save(historyPath);
+    if (!saved)
+      return fail(saved.getMessage());
+  }
   bool matched = !check || checkOutputs(**session, results, testData);
   if (bench > 0) {
     std::vector<double> times;
     for (int i = 0; i < bench; ++i) {
       auto start = std::chrono::steady_clock::now();
-      Status s = (*session)->run(feeds, results);
+      Status s = (*session)->run(feeds, results, runOptions);
       times.push_back(std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count());

@@ -151,6 +151,13 @@ Scheduler::~Scheduler() {
     worker->thread.join();
 }
 
+std::vector<std::string> Scheduler::getDeviceNames() const {
+  std::vector<std::string> names;
+  for (const auto &w : workers)
+    names.push_back(w->device->getName());
+  return names;
+}
+
 double Scheduler::predict(const RunState &state, size_t t,
                           const Worker &w) const {
   const Task &task = state.graph->tasks[t];

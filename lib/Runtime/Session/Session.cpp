@@ -209,7 +209,8 @@ TensorView viewOf(const Tensor &tensor) {
 } // namespace
 
 Status Session::run(const std::map<std::string, Tensor> &feeds,
-                    std::vector<Tensor> &results) const {
+                    std::vector<Tensor> &results,
+                    const RunOptions &options) const {
   std::vector<TensorView> inputViews;
   for (const TensorSpec &spec : inputs) {
     auto it = feeds.find(spec.name);
@@ -243,7 +244,7 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
     outputTensors.emplace_back(spec.dtype, spec.shape);
     outputViews.push_back(viewOf(outputTensors.back()));
   }
-  WEFT_RETURN_IF_ERROR(run(inputViews, outputViews));
+  WEFT_RETURN_IF_ERROR(run(inputViews, outputViews, options));
   results = std::move(outputTensors);
   return Status::ok();
 }
@@ -261,7 +262,8 @@ std::vector<TensorSpec> Session::getOutputsForBatch(int64_t batch) const {
 }
 
 Status Session::run(const std::vector<TensorView> &inputViews,
-                    const std::vector<TensorView> &outputViews) const {
+                    const std::vector<TensorView> &outputViews,
+                    const RunOptions &options) const {
   if (!hasDynamicBatch())
     return runOnce(inputViews, outputViews);
   if (inputViews.size() != inputs.size() ||
@@ -309,17 +311,46 @@ Status Session::run(const std::vector<TensorView> &inputViews,
     sampleOut[i].shape = sampleShapes[sampleIn.size() + i].data();
   // The compiled code handles one sample; each call reads and writes the
   // sample's slice of every tensor (dim 0 is outermost, so it is contiguous).
-  std::vector<TensorView> in = sampleIn, out = sampleOut;
-  for (int64_t n = 0; n < batch; ++n) {
-    for (size_t i = 0; i < in.size(); ++i)
-      in[i].data =
+  auto sampleViews = [&](int64_t n) {
+    std::pair<std::vector<TensorView>, std::vector<TensorView>> views = {
+        sampleIn, sampleOut};
+    for (size_t i = 0; i < sampleIn.size(); ++i)
+      views.first[i].data =
           static_cast<uint8_t *>(sampleIn[i].data) + n * sampleBytes[i];
-    for (size_t i = 0; i < out.size(); ++i)
-      out[i].data = static_cast<uint8_t *>(sampleOut[i].data) +
-                    n * sampleBytes[in.size() + i];
-    WEFT_RETURN_IF_ERROR(runOnce(in, out));
+    for (size_t i = 0; i < sampleOut.size(); ++i)
+      views.second[i].data = static_cast<uint8_t *>(sampleOut[i].data) +
+                             n * sampleBytes[sampleIn.size() + i];
+    return views;
+  };
+  if (!options.scheduler) {
+    for (int64_t n = 0; n < batch; ++n) {
+      auto [in, out] = sampleViews(n);
+      WEFT_RETURN_IF_ERROR(runOnce(in, out));
+    }
+    return Status::ok();
   }
-  return Status::ok();
+  // Each sample is a task; the static plan deals them out round-robin, as
+  // placement does for equal chunks. Their measured times are shared
+  // ("sample"), so dynamic mode learns each device's speed as it goes.
+  TaskGraph graph;
+  std::vector<std::string> devices = options.scheduler->getDeviceNames();
+  uint64_t outBytes = 0;
+  for (size_t i = 0; i < sampleOut.size(); ++i)
+    outBytes += sampleBytes[sampleIn.size() + i];
+  for (int64_t n = 0; n < batch; ++n) {
+    Task task;
+    task.name = "sample";
+    auto views = sampleViews(n);
+    task.kernel = [this, views](Device &) {
+      return runOnce(views.first, views.second);
+    };
+    task.predictedUs[""] = 1000;
+    task.staticDevice = devices.empty() ? "" : devices[n % devices.size()];
+    task.staticOrder = n;
+    task.outputBytes = outBytes;
+    graph.tasks.push_back(std::move(task));
+  }
+  return options.scheduler->run(graph, options.mode, options.stats);
 }
 
 Status Session::runOnce(const std::vector<TensorView> &inputViews,

@@ -112,6 +112,7 @@ public:
 
   PerformanceHistory &getHistory() { return history; }
   size_t getDeviceCount() const { return workers.size(); }
+  std::vector<std::string> getDeviceNames() const;
 
 private:
   struct Worker;

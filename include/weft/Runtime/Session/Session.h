@@ -11,6 +11,7 @@
 
 #include "weft/Runtime/Artifact/Artifact.h"
 #include "weft/Runtime/Base/Status.h"
+#include "weft/Runtime/Scheduler/Scheduler.h"
 
 #include <cstdint>
 #include <map>
@@ -93,6 +94,17 @@ struct TensorView {
   void *data = nullptr;
 };
 
+/// How a run uses devices.
+struct RunOptions {
+  /// Where a batch's samples run: each sample of a dynamic-batch model is a
+  /// task of the scheduler's graph (null: one after another on the calling
+  /// thread).
+  Scheduler *scheduler = nullptr;
+  ScheduleMode mode = ScheduleMode::Dynamic;
+  /// Filled with what the scheduler did, if given.
+  RunStats *stats = nullptr;
+};
+
 /// A loaded model. Runs may be called from several threads at once.
 class Session {
 public:
@@ -106,12 +118,14 @@ public:
   /// Runs the model on `feeds` (one per input, by name); fills `results`
   /// with the outputs in manifest order.
   Status run(const std::map<std::string, Tensor> &feeds,
-             std::vector<Tensor> &results) const;
+             std::vector<Tensor> &results,
+             const RunOptions &options = {}) const;
 
   /// Runs the model on caller-owned buffers, inputs and outputs in manifest
   /// order; every view is checked against the manifest first.
   Status run(const std::vector<TensorView> &inputs,
-             const std::vector<TensorView> &outputs) const;
+             const std::vector<TensorView> &outputs,
+             const RunOptions &options = {}) const;
 
   /// Bytes of scratch memory one run uses for the model's temporaries.
   uint64_t getArenaBytes() const { return arenaBytes; }
