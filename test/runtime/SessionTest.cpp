@@ -170,6 +170,48 @@ TEST(SessionTest, SessionsOfDifferentModelsLiveSideBySide) {
   unlink(thrice.c_str());
 }
 
+TEST(SessionTest, BatchSamplesRunAsTasksThroughTheCAPI) {
+  // A dynamic batch: "?" in dim 0; the affine code handles one [1,6] sample.
+  std::string path = writeArtifact("weft-manifest 1\nentry weft_main\n"
+                                   "arena 64\ninput x f32 ?,6\n"
+                                   "output y f32 ?,6\n");
+  weft_session *session = nullptr;
+  ASSERT_EQ(weft_session_create(path.c_str(), &session), WEFT_OK)
+      << weft_last_error();
+  const char *specs[] = {"cpu:0", "cpu:1:cores=any"};
+  const char *faults[] = {nullptr, "fail-after=2"};
+  weft_scheduler *scheduler = nullptr;
+  ASSERT_EQ(weft_scheduler_create(specs, 2, faults, &scheduler), WEFT_OK)
+      << weft_last_error();
+  int64_t shape[2] = {8, 6};
+  std::vector<float> x(48), y(48, 0), plain(48, 0);
+  for (int i = 0; i < 48; ++i)
+    x[i] = float(i);
+  weft_tensor input = {WEFT_F32, 2, shape, x.data()};
+  weft_tensor output = {WEFT_F32, 2, shape, y.data()};
+  for (weft_schedule_mode mode :
+       {WEFT_SCHEDULE_STATIC, WEFT_SCHEDULE_DYNAMIC}) {
+    std::fill(y.begin(), y.end(), 0.0f);
+    ASSERT_EQ(weft_session_run_scheduled(session, scheduler, mode, &input, 1,
+                                         &output, 1),
+              WEFT_OK)
+        << weft_last_error();
+    for (int i = 0; i < 48; ++i)
+      EXPECT_EQ(y[i], 2 * x[i] + 1);
+  }
+  weft_tensor plainOutput = {WEFT_F32, 2, shape, plain.data()};
+  ASSERT_EQ(weft_session_run(session, &input, 1, &plainOutput, 1), WEFT_OK);
+  EXPECT_EQ(plain, y);
+  const char *bad[] = {"tpu:0"};
+  weft_scheduler *none = nullptr;
+  EXPECT_EQ(weft_scheduler_create(bad, 1, nullptr, &none), WEFT_NOT_FOUND);
+  EXPECT_STREQ(weft_last_error(),
+               "no driver for device kind 'tpu' (drivers: cpu)");
+  weft_scheduler_destroy(scheduler);
+  weft_session_destroy(session);
+  unlink(path.c_str());
+}
+
 TEST(SessionTest, RefusesCodeForAnotherMachine) {
   std::string path = writeArtifact(kManifest, "triple aarch64-linux-gnu\n");
   auto session = Session::create(path);

@@ -95,6 +95,33 @@ weft_status weft_session_run(const weft_session *session,
                              const weft_tensor *inputs, size_t num_inputs,
                              weft_tensor *outputs, size_t num_outputs);
 
+/** Devices and a scheduler that runs a dynamic-batch model's samples as
+ *  tasks across them (see docs/scheduling.md). */
+typedef struct weft_scheduler weft_scheduler;
+
+typedef enum weft_schedule_mode {
+  WEFT_SCHEDULE_STATIC = 0,  /**< the plan's device and order */
+  WEFT_SCHEDULE_DYNAMIC = 1  /**< earliest expected finish, measured times */
+} weft_schedule_mode;
+
+/** Makes the devices `specs` name ("cpu:0", "cpu:1:cores=any", ...) and a
+ *  scheduler over them. `faults`, if not null, gives per device a fault plan
+ *  for tests ("slow=3", "fail-after=5") or null for none. */
+weft_status weft_scheduler_create(const char *const *specs, size_t count,
+                                  const char *const *faults,
+                                  weft_scheduler **scheduler);
+/** Frees a scheduler (null is fine); no run may be using it. */
+void weft_scheduler_destroy(weft_scheduler *scheduler);
+
+/** weft_session_run, with a batch's samples as tasks on `scheduler`'s
+ *  devices. A scheduler runs one batch at a time; sessions may share it. */
+weft_status weft_session_run_scheduled(const weft_session *session,
+                                       weft_scheduler *scheduler,
+                                       weft_schedule_mode mode,
+                                       const weft_tensor *inputs,
+                                       size_t num_inputs, weft_tensor *outputs,
+                                       size_t num_outputs);
+
 /** The message of this thread's last failed call ("" if none). */
 const char *weft_last_error(void);
 /** "f32", "i64", "bool", ... */

@@ -1,5 +1,6 @@
 //===- CAPI.cpp - The runtime's C API over Session ------------------------===//
 
+#include "weft/Runtime/Device/FaultInjection.h"
 #include "weft/Runtime/Session/Session.h"
 #include "weft/Runtime/weft_runtime.h"
 
@@ -11,6 +12,10 @@ using namespace weft::runtime;
 
 struct weft_session {
   std::unique_ptr<Session> session;
+};
+
+struct weft_scheduler {
+  std::unique_ptr<Scheduler> scheduler;
 };
 
 namespace {
@@ -144,6 +149,63 @@ weft_status weft_session_run(const weft_session *session,
   if (weft_status s = toViews(outputs, num_outputs, "output", outputViews))
     return s;
   Status status = session->session->run(inputViews, outputViews);
+  return status ? WEFT_OK : fail(status);
+}
+
+weft_status weft_scheduler_create(const char *const *specs, size_t count,
+                                  const char *const *faults,
+                                  weft_scheduler **scheduler) {
+  if (!scheduler || (count > 0 && !specs))
+    return invalid("weft_scheduler_create needs device specs and a place "
+                   "for the scheduler");
+  *scheduler = nullptr;
+  if (count == 0)
+    return invalid("a scheduler needs at least one device");
+  std::vector<std::unique_ptr<Device>> devices;
+  for (size_t i = 0; i < count; ++i) {
+    if (!specs[i])
+      return invalid("device #" + std::to_string(i) + " has no spec");
+    auto device = createDevice(specs[i]);
+    if (!device)
+      return fail(device.getStatus());
+    std::unique_ptr<Device> d = std::move(*device);
+    if (faults && faults[i]) {
+      auto plan = parseFaultPlan(faults[i]);
+      if (!plan)
+        return fail(plan.getStatus());
+      d = injectFaults(std::move(d), *plan);
+    }
+    devices.push_back(std::move(d));
+  }
+  *scheduler =
+      new weft_scheduler{std::make_unique<Scheduler>(std::move(devices))};
+  return WEFT_OK;
+}
+
+void weft_scheduler_destroy(weft_scheduler *scheduler) { delete scheduler; }
+
+weft_status weft_session_run_scheduled(const weft_session *session,
+                                       weft_scheduler *scheduler,
+                                       weft_schedule_mode mode,
+                                       const weft_tensor *inputs,
+                                       size_t num_inputs, weft_tensor *outputs,
+                                       size_t num_outputs) {
+  if (!session || !scheduler)
+    return invalid("no session or no scheduler (null pointer)");
+  int rawMode;
+  std::memcpy(&rawMode, &mode, sizeof(rawMode));
+  if (rawMode != WEFT_SCHEDULE_STATIC && rawMode != WEFT_SCHEDULE_DYNAMIC)
+    return invalid("unknown schedule mode " + std::to_string(rawMode));
+  std::vector<TensorView> inputViews, outputViews;
+  if (weft_status s = toViews(inputs, num_inputs, "input", inputViews))
+    return s;
+  if (weft_status s = toViews(outputs, num_outputs, "output", outputViews))
+    return s;
+  RunOptions options;
+  options.scheduler = scheduler->scheduler.get();
+  options.mode = rawMode == WEFT_SCHEDULE_STATIC ? ScheduleMode::Static
+                                                 : ScheduleMode::Dynamic;
+  Status status = session->session->run(inputViews, outputViews, options);
   return status ? WEFT_OK : fail(status);
 }
 
