@@ -80,6 +80,25 @@ Value buildParallelGeneric(
       .getResult(0);
 }
 
+Value wrapNegativeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::SelectOp::create(
+      b, loc, negative,
+      arith::AddIOp::create(b, loc, i,
+                            arith::ConstantIndexOp::create(b, loc, size)),
+      i);
+}
+
+Value clampIndex(OpBuilder &b, Location loc, Value i, int64_t size) {
+  Value low = arith::MaxSIOp::create(b, loc, i,
+                                     arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::MinSIOp::create(
+      b, loc, low, arith::ConstantIndexOp::create(b, loc, size - 1));
+}
+
 Value reshapeTo(OpBuilder &builder, Location loc, Value value,
                 RankedTensorType type) {
   auto shapeType =

@@ -42,6 +42,15 @@ mlir::Value buildParallelGeneric(
                                    mlir::ValueRange)>
         body);
 
+/// An integer scalar read from an index tensor, as an index into a dim of
+/// `size`: negative values count from the end (the result is not clamped).
+mlir::Value wrapNegativeIndex(mlir::OpBuilder &builder, mlir::Location loc,
+                              mlir::Value index, int64_t size);
+
+/// The index `i` clamped into [0, size), so that a read stays inside.
+mlir::Value clampIndex(mlir::OpBuilder &builder, mlir::Location loc,
+                       mlir::Value i, int64_t size);
+
 /// Marks on onnx ops that read (or write) unsigned integers, set by
 /// makeUnsignedSignless.
 constexpr llvm::StringLiteral kUnsignedOperandsAttr = "weft.unsigned_operands";

@@ -25,16 +25,7 @@ namespace {
 /// `index` (any integer type) as an index into a dim of `size`: negative
 /// values count from the end, then the result is clamped into [0, size).
 Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
-  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
-  Value n = arith::ConstantIndexOp::create(b, loc, size);
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
-  i = arith::SelectOp::create(b, loc, negative,
-                              arith::AddIOp::create(b, loc, i, n), i);
-  Value last = arith::ConstantIndexOp::create(b, loc, size - 1);
-  i = arith::MaxSIOp::create(b, loc, i, zero);
-  return arith::MinSIOp::create(b, loc, i, last);
+  return clampIndex(b, loc, wrapNegativeIndex(b, loc, index, size), size);
 }
 
 /// A normalized axis in [0, rank), or nullopt.

@@ -1,5 +1,8 @@
-//===- Normalization.cpp - Clip, LayerNormalization and Slice to linalg
-//----===//
+//===- Normalization.cpp - Clip and the normalizations to linalg ---------===//
+//
+// Clip, Batch/Instance/LayerNormalization and LRN.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
@@ -414,57 +417,11 @@ struct LRNToLinalg : OpRewritePattern<ONNXLRNOp> {
   }
 };
 
-/// Slice with constant starts/ends/axes and positive steps: extract_slice.
-struct SliceToExtract : OpRewritePattern<ONNXSliceOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ONNXSliceOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = dyn_cast<RankedTensorType>(op.getData().getType());
-    auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !resultType || !type.hasStaticShape() ||
-        !resultType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "not static");
-    auto read = [](Value v) -> std::optional<std::vector<int64_t>> {
-      if (isa<NoneType>(v.getType()))
-        return std::vector<int64_t>();
-      ElementsAttr c = getConstantTensor(v);
-      return c ? getIntValues(c) : std::nullopt;
-    };
-    auto starts = read(op.getStarts()), axes = read(op.getAxes()),
-         steps = read(op.getSteps());
-    if (!starts || !axes || !steps)
-      return rewriter.notifyMatchFailure(op, "non-constant slice parameters");
-    int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
-        strides(rank, rewriter.getIndexAttr(1));
-    for (int64_t d : resultType.getShape())
-      sizes.push_back(rewriter.getIndexAttr(d));
-    for (size_t i = 0; i < starts->size(); ++i) {
-      int64_t axis = axes->empty() ? int64_t(i) : (*axes)[i];
-      if (axis < 0)
-        axis += rank;
-      int64_t step = steps->empty() ? 1 : (*steps)[i];
-      if (axis < 0 || axis >= rank || step <= 0)
-        return rewriter.notifyMatchFailure(op, "negative steps");
-      int64_t dim = type.getDimSize(axis), start = (*starts)[i];
-      if (start < 0)
-        start += dim;
-      start = std::clamp<int64_t>(start, 0, dim);
-      offsets[axis] = rewriter.getIndexAttr(start);
-      strides[axis] = rewriter.getIndexAttr(step);
-    }
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, resultType, op.getData(), offsets, sizes, strides);
-    return success();
-  }
-};
-
 } // namespace
 
 void populateONNXNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ClipToGeneric, LayerNormToLinalg, InstanceNormToLinalg,
-               BatchNormToLinalg, LRNToLinalg, SliceToExtract>(
-      patterns.getContext());
+               BatchNormToLinalg, LRNToLinalg>(patterns.getContext());
 }
 
 } // namespace weft

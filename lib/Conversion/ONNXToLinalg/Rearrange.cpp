@@ -1,4 +1,4 @@
-//===- Rearrange.cpp - Pad, Tile, Expand and strided Slice ----------------===//
+//===- Rearrange.cpp - Pad, Tile, Expand and Slice ------------------------===//
 //
 // Ops that copy input elements to other positions, with the shape-giving
 // operands (pads, repeats, shape, slice bounds) constant: one parallel
@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -156,9 +157,11 @@ template <typename OpTy> struct RepeatToLinalg : OpRewritePattern<OpTy> {
   }
 };
 
-/// Slice with constant bounds and any nonzero steps (negative ones walk
-/// backwards): out[i] = in[start + i * step] along each sliced axis.
-struct SliceToGather : OpRewritePattern<ONNXSliceOp> {
+/// Slice with constant starts, axes and steps: out[i] = in[first + i * step]
+/// along each dim (ends give the result's shape, which inference knows).
+/// Positive steps become a tensor.extract_slice; with a negative step (which
+/// walks backwards) each element is read from its position.
+struct SliceToLinalg : OpRewritePattern<ONNXSliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXSliceOp op,
                                 PatternRewriter &rewriter) const override {
@@ -189,6 +192,14 @@ struct SliceToGather : OpRewritePattern<ONNXSliceOp> {
       first[axis] = start;
       step[axis] = s;
     }
+    if (llvm::all_of(step, [](int64_t s) { return s > 0; })) {
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+          op, resultType, op.getData(),
+          getAsIndexOpFoldResult(getContext(), first),
+          getAsIndexOpFoldResult(getContext(), resultType.getShape()),
+          getAsIndexOpFoldResult(getContext(), step));
+      return success();
+    }
     Value data = op.getData();
     rewriter.replaceOp(
         op, buildParallelGeneric(
@@ -215,9 +226,8 @@ struct SliceToGather : OpRewritePattern<ONNXSliceOp> {
 
 void populateONNXRearrangeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<PadToLinalg, RepeatToLinalg<ONNXTileOp>,
-               RepeatToLinalg<ONNXExpandOp>>(patterns.getContext());
-  // The extract_slice form, where it applies, is preferred.
-  patterns.add<SliceToGather>(patterns.getContext(), /*benefit=*/0);
+               RepeatToLinalg<ONNXExpandOp>, SliceToLinalg>(
+      patterns.getContext());
 }
 
 } // namespace weft

@@ -28,24 +28,6 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// An index read from an index tensor, negative values counting from the
-/// end of a dim of `size`.
-Value toPosition(OpBuilder &b, Location loc, Value index, int64_t size) {
-  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
-                                         indexConstant(b, loc, 0));
-  return arith::SelectOp::create(
-      b, loc, negative,
-      arith::AddIOp::create(b, loc, i, indexConstant(b, loc, size)), i);
-}
-
-/// `i` clamped into [0, size).
-Value clampPosition(OpBuilder &b, Location loc, Value i, int64_t size) {
-  return arith::MinSIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, i, indexConstant(b, loc, 0)),
-      indexConstant(b, loc, size - 1));
-}
-
 /// Combines an update into the current value as `reduction` says.
 Value combine(OpBuilder &b, Location loc, StringRef reduction, Value current,
               Value update) {
@@ -123,7 +105,7 @@ struct ScatterElementsToLinalg : OpRewritePattern<ONNXScatterElementsOp> {
                   [&](OpBuilder &lb, Location ll, Value j, ValueRange current) {
                     SmallVector<Value> p(q);
                     p[axis] = j;
-                    Value target = toPosition(
+                    Value target = wrapNegativeIndex(
                         lb, ll, tensor::ExtractOp::create(lb, ll, indices, p),
                         type.getDimSize(axis));
                     Value hits = arith::CmpIOp::create(
@@ -187,7 +169,7 @@ struct ScatterNDToLinalg : OpRewritePattern<ONNXScatterNDOp> {
                     Value hits =
                         arith::ConstantOp::create(lb, ll, lb.getBoolAttr(true));
                     for (int64_t t = 0; t < k; ++t) {
-                      Value target = toPosition(
+                      Value target = wrapNegativeIndex(
                           lb, ll,
                           tensor::ExtractOp::create(
                               lb, ll, indices,
@@ -245,11 +227,11 @@ struct GatherNDToLinalg : OpRewritePattern<ONNXGatherNDOp> {
                     SmallVector<Value> at(lead);
                     at.push_back(indexConstant(b, l, t));
                     int64_t size = dataType.getDimSize(batchDims + t);
-                    position.push_back(clampPosition(
+                    position.push_back(clampIndex(
                         b, l,
-                        toPosition(b, l,
-                                   tensor::ExtractOp::create(b, l, indices, at),
-                                   size),
+                        wrapNegativeIndex(
+                            b, l, tensor::ExtractOp::create(b, l, indices, at),
+                            size),
                         size));
                   }
                   for (int64_t d = q - 1; d < resultType.getRank(); ++d)
