@@ -72,10 +72,7 @@ template <typename OpTy> struct CastToGeneric : OpRewritePattern<OpTy> {
     if (!isCastSupported(from, type.getElementType()))
       return rewriter.notifyMatchFailure(op, "unsupported cast");
     // CastLike's second operand only gives the type.
-    bool fromUnsigned = isUnsignedOperandOp(op) &&
-                        (isa<ONNXCastOp>(op) ||
-                         from == getElementTypeOrSelf(op->getOperand(1)) ||
-                         !isUnsignedResultOp(op));
+    bool fromUnsigned = isUnsignedOperand(op, 0);
     bool toUnsigned = isUnsignedResultOp(op);
     Value out = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
                                         type.getElementType());

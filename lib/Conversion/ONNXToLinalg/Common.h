@@ -51,11 +51,14 @@ mlir::Value wrapNegativeIndex(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value clampIndex(mlir::OpBuilder &builder, mlir::Location loc,
                        mlir::Value i, int64_t size);
 
-/// Marks on onnx ops that read (or write) unsigned integers, set by
+/// Marks on onnx ops that read (a bool per operand) or write unsigned
+/// integers, set by
 /// makeUnsignedSignless.
 constexpr llvm::StringLiteral kUnsignedOperandsAttr = "weft.unsigned_operands";
 constexpr llvm::StringLiteral kUnsignedResultsAttr = "weft.unsigned_results";
 bool isUnsignedOperandOp(mlir::Operation *op);
+/// Whether operand `index` of `op` was unsigned.
+bool isUnsignedOperand(mlir::Operation *op, unsigned index);
 bool isUnsignedResultOp(mlir::Operation *op);
 
 /// Replaces every unsigned integer element type in `func` by the signless

@@ -42,7 +42,12 @@ static Attribute retypeConstant(Attribute value, ShapedType type) {
 }
 
 bool isUnsignedOperandOp(Operation *op) {
-  return op->hasAttr(kUnsignedOperandsAttr);
+  auto marks = op->getAttrOfType<DenseBoolArrayAttr>(kUnsignedOperandsAttr);
+  return marks && llvm::is_contained(marks.asArrayRef(), true);
+}
+bool isUnsignedOperand(Operation *op, unsigned index) {
+  auto marks = op->getAttrOfType<DenseBoolArrayAttr>(kUnsignedOperandsAttr);
+  return marks && index < marks.size() && marks[index];
 }
 bool isUnsignedResultOp(Operation *op) {
   return op->hasAttr(kUnsignedResultsAttr);
@@ -50,6 +55,19 @@ bool isUnsignedResultOp(Operation *op) {
 
 LogicalResult makeUnsignedSignless(func::FuncOp func) {
   auto isUnsigned = [](Type type) { return dropSignedness(type) != type; };
+  // First the marks, while the types still say which operands are unsigned.
+  func.walk([&](Operation *op) {
+    if (!isa<ONNXDialect>(op->getDialect()))
+      return;
+    SmallVector<bool> operands;
+    for (Type type : op->getOperandTypes())
+      operands.push_back(isUnsigned(type));
+    if (llvm::is_contained(operands, true))
+      op->setAttr(kUnsignedOperandsAttr,
+                  DenseBoolArrayAttr::get(op->getContext(), operands));
+    if (llvm::any_of(op->getResultTypes(), isUnsigned))
+      op->setAttr(kUnsignedResultsAttr, UnitAttr::get(op->getContext()));
+  });
   // Unsigned constants become arith constants of the same bits.
   SmallVector<ONNXConstantOp> constants;
   func.walk([&](ONNXConstantOp op) {
@@ -70,12 +88,6 @@ LogicalResult makeUnsignedSignless(func::FuncOp func) {
     constant.erase();
   }
   func.walk([&](Operation *op) {
-    if (isa<ONNXDialect>(op->getDialect())) {
-      if (llvm::any_of(op->getOperandTypes(), isUnsigned))
-        op->setAttr(kUnsignedOperandsAttr, UnitAttr::get(op->getContext()));
-      if (llvm::any_of(op->getResultTypes(), isUnsigned))
-        op->setAttr(kUnsignedResultsAttr, UnitAttr::get(op->getContext()));
-    }
     for (Value result : op->getResults())
       result.setType(dropSignedness(result.getType()));
     for (Region &region : op->getRegions())

@@ -38,6 +38,15 @@ def main(directory):
     save(directory, "clip",
          [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], x, np.clip(x, 0.25, 0.75),
          [("lo", np.array(0.25, np.float32)), ("hi", np.array(0.75, np.float32))])
+    # Signed to unsigned: int8 widened to uint16 keeps two's complement
+    # (-5 -> 65531), uint16 to float reads it unsigned.
+    small = np.round(x * 200 - 100).astype(np.float32)
+    save(directory, "cast_unsigned",
+         [helper.make_node("Cast", ["x"], ["i8"], to=TensorProto.INT8),
+          helper.make_node("CastLike", ["i8", "like"], ["u16"]),
+          helper.make_node("Cast", ["u16"], ["y"], to=TensorProto.FLOAT)],
+         small, small.astype(np.int8).astype(np.uint16).astype(np.float32),
+         [("like", np.array([0], np.uint16))])
     conv_x = rng.rand(1, 4, 6, 6).astype(np.float32)
     w = rng.rand(4, 2, 3, 3).astype(np.float32)
     # Grouped 3x3 convolution, stride 2, pads 1, computed directly.
