@@ -85,6 +85,12 @@ MODELS = {
                          [8, 3, 224, 224]),
 }
 DYNAMIC_BATCH = {"resnet18_dynamic"}
+# Only for benchmarks (`gen_models.py <dir> --bench`): resnet18 exported with
+# a fixed batch of 8, for compile-time batch splitting.
+BENCH_MODELS = {
+    "resnet18_b8": (lambda: torchvision.models.resnet18(weights=None),
+                    [8, 3, 224, 224]),
+}
 
 
 def export(name, make_model, shape, out_dir):
@@ -112,9 +118,13 @@ def export(name, make_model, shape, out_dir):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "models"
+    args = [a for a in sys.argv[1:] if a != "--bench"]
+    out_dir = args[0] if args else "models"
     os.makedirs(out_dir, exist_ok=True)
-    for name, (make_model, shape) in MODELS.items():
+    models = dict(MODELS)
+    if "--bench" in sys.argv[1:]:
+        models.update(BENCH_MODELS)
+    for name, (make_model, shape) in models.items():
         export(name, make_model, shape, out_dir)
 
 

@@ -3,6 +3,7 @@
 
 #include "weft/Compiler/Compile.h"
 #include "DynamicBatch.h"
+#include "weft/Analysis/DeviceModel.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
@@ -97,20 +98,45 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   importOptions.expandFunction = [&](StringRef opType) {
     return !lowered.contains(opType);
   };
+  // A fixed batch to split is opened up, so types are inferred per chunk.
+  importOptions.freeBatchDim = options.splitBatch > 0;
   auto module = importONNXModel(&context, modelPath, importOptions);
   if (!module)
     return failure();
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
-  // A dynamic batch: the code is compiled for one sample.
-  FailureOr<bool> batched = specializeDynamicBatch(entry);
-  if (failed(batched))
-    return failure();
   std::string manifest =
       "weft-manifest 1\nentry " + std::string(kEntryPointName) + "\n";
+  // The devices the model is compiled for: CPU code runs on every CPU
+  // device of the description, and the runtime schedules on them.
+  if (!options.devices.empty()) {
+    std::string error;
+    auto model = DeviceModel::load(options.devices, error);
+    if (!model)
+      return emitError(entry.getLoc()) << error;
+    std::string names;
+    for (const DeviceDescription &device : model->getDevices()) {
+      if (device.kind != DeviceKind::CPU)
+        return emitError(entry.getLoc())
+               << "device " << device.name << " of " << options.devices
+               << " needs code generation Weft does not have yet (CPU only)";
+      names += (names.empty() ? "" : ",") + device.name;
+    }
+    manifest += "devices " + names + "\n";
+  }
+  // A dynamic batch, or a fixed one split into chunks: the code is compiled
+  // for one chunk and the runtime calls it once per chunk.
+  FailureOr<int64_t> chunk = specializeBatch(entry, options.splitBatch);
+  if (failed(chunk))
+    return failure();
+  bool batched = *chunk > 0;
+  if (*chunk > 1)
+    manifest += "chunk " + std::to_string(*chunk) + "\n";
+  if (options.splitBatch > 0) // the batch the model was exported with
+    manifest += "batch " + std::to_string(*chunk * options.splitBatch) + "\n";
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
     auto line =
         ioLine("input", entry.getArgAttrOfType<StringAttr>(i, "onnx.name"),
-               entry.getArgument(i).getType(), entry.getLoc(), *batched);
+               entry.getArgument(i).getType(), entry.getLoc(), batched);
     if (failed(line))
       return failure();
     manifest += *line;
@@ -118,14 +144,20 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   // Output types are known once shapes are inferred and folded.
   PassManager simplify(&context);
   buildSimplifyONNXPipeline(simplify, SimplifyONNXOptions());
-  if (failed(simplify.run(*module)))
+  if (failed(simplify.run(*module))) {
+    if (batched)
+      emitError(entry.getLoc())
+          << "the model does not compute one chunk of " << *chunk
+          << " sample(s) at a time (a shape fixed to the whole batch?), so "
+             "it cannot run with its batch split or dynamic";
     return failure();
-  if (*batched && failed(checkPerSampleExecution(entry)))
+  }
+  if (batched && failed(checkPerSampleExecution(entry, *chunk)))
     return failure();
   for (unsigned i = 0; i < entry.getNumResults(); ++i) {
     auto line =
         ioLine("output", entry.getResultAttrOfType<StringAttr>(i, "onnx.name"),
-               entry.getFunctionType().getResult(i), entry.getLoc(), *batched);
+               entry.getFunctionType().getResult(i), entry.getLoc(), batched);
     if (failed(line))
       return failure();
     manifest += *line;

@@ -51,8 +51,8 @@ int64_t getRank(Value value) {
 
 /// Why `op`, which reads batched values (`batched`), does not keep samples
 /// apart; "" if it does. Its batched results carry the batch in dim 0.
-std::string whyNotPerSample(Operation *op,
-                            const llvm::DenseSet<Value> &batched) {
+std::string whyNotPerSample(Operation *op, const llvm::DenseSet<Value> &batched,
+                            int64_t chunk) {
   auto carries = [&](unsigned i) {
     return i < op->getNumOperands() && batched.contains(op->getOperand(i));
   };
@@ -176,7 +176,7 @@ std::string whyNotPerSample(Operation *op,
         auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
         auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
         if (!in || !out || in.getRank() == 0 || out.getRank() == 0 ||
-            in.getDimSize(0) != 1 || out.getDimSize(0) != 1)
+            in.getDimSize(0) != chunk || out.getDimSize(0) != chunk)
           return "it reshapes across samples (dim 0 must stay the batch)";
         return "";
       })
@@ -208,7 +208,7 @@ bool isShapeArithmetic(Operation *op) {
 
 } // namespace
 
-FailureOr<bool> specializeDynamicBatch(func::FuncOp main) {
+FailureOr<int64_t> specializeBatch(func::FuncOp main, int64_t splitBatch) {
   bool dynamic = false;
   for (BlockArgument arg : main.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -225,8 +225,25 @@ FailureOr<bool> specializeDynamicBatch(func::FuncOp main) {
       }
     dynamic = true;
   }
+  // A fixed batch split into chunks: the importer opened dim 0 up and
+  // recorded the batch the model had.
+  int64_t batch = 0;
+  if (splitBatch > 0) {
+    auto module = main->getParentOfType<ModuleOp>();
+    auto fixed = module ? module->getAttrOfType<IntegerAttr>("onnx.fixed_batch")
+                        : nullptr;
+    if (!fixed)
+      return main.emitError("--split-batch needs a fixed batch; this model's "
+                            "batch is dynamic, and runs one sample per task "
+                            "already");
+    batch = fixed.getInt();
+    if (batch <= 0 || batch % splitBatch != 0)
+      return main.emitError("a batch of ") << batch << " does not split into "
+                                           << splitBatch << " equal chunks";
+  }
   if (!dynamic)
-    return false;
+    return 0;
+  int64_t chunk = splitBatch > 0 ? batch / splitBatch : 1;
   // The batch size may only shape reshapes and fills.
   WalkResult walk = main.walk([&](Operation *op) -> WalkResult {
     if (!isa<ONNXShapeOp, ONNXSizeOp>(op))
@@ -250,8 +267,10 @@ FailureOr<bool> specializeDynamicBatch(func::FuncOp main) {
         if (!isShapeArithmetic(user)) {
           user->emitError("the batch size flows into ")
               << user->getName().stripDialect()
-              << ", which a model compiled for a dynamic batch cannot run "
-                 "one sample at a time; export the model with a fixed batch";
+              << ", which a model run in batch chunks cannot compute one "
+                 "chunk at a time"
+              << (splitBatch > 0 ? ""
+                                 : "; export the model with a fixed batch");
           return WalkResult::interrupt();
         }
         work.append(user->result_begin(), user->result_end());
@@ -261,23 +280,23 @@ FailureOr<bool> specializeDynamicBatch(func::FuncOp main) {
   });
   if (walk.wasInterrupted())
     return failure();
-  // One sample per call.
+  // One chunk per call.
   SmallVector<Type> inputs;
   for (BlockArgument arg : main.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (type && type.getRank() > 0 && type.isDynamicDim(0)) {
+    if (type && type.getRank() > 0) {
       SmallVector<int64_t> shape(type.getShape());
-      shape[0] = 1;
+      shape[0] = chunk;
       arg.setType(type.clone(shape));
     }
     inputs.push_back(arg.getType());
   }
   main.setType(
       FunctionType::get(main.getContext(), inputs, main.getResultTypes()));
-  return true;
+  return chunk;
 }
 
-LogicalResult checkPerSampleExecution(func::FuncOp main) {
+LogicalResult checkPerSampleExecution(func::FuncOp main, int64_t chunk) {
   llvm::DenseSet<Value> batched(main.getArguments().begin(),
                                 main.getArguments().end());
   for (Operation &op : main.front()) {
@@ -292,10 +311,10 @@ LogicalResult checkPerSampleExecution(func::FuncOp main) {
     if (llvm::none_of(op.getOperands(),
                       [&](Value v) { return batched.contains(v); }))
       continue;
-    std::string why = whyNotPerSample(&op, batched);
+    std::string why = whyNotPerSample(&op, batched, chunk);
     if (!why.empty())
-      return op.emitError("with a dynamic batch, every op must keep samples "
-                          "apart; this ")
+      return op.emitError("a batch run in chunks (dynamic or split) needs "
+                          "every op to keep samples apart; this ")
              << op.getName().stripDialect() << " does not: " << why;
     for (Value result : op.getResults())
       if (isa<RankedTensorType>(result.getType()))

@@ -11,15 +11,19 @@
 
 namespace weft {
 
-/// If `main`'s inputs have a dynamic dim 0 (and no other dynamic dim), checks
-/// that the batch size only shapes reshapes and fills, and sets dim 0 to 1.
-/// Returns whether the model has a dynamic batch; failure (with an error) if
-/// it cannot be compiled for one.
-llvm::FailureOr<bool> specializeDynamicBatch(mlir::func::FuncOp main);
+/// If `main`'s inputs have a dynamic dim 0 (and no other dynamic dim), or if
+/// `splitBatch` > 0 splits their fixed batch into that many chunks: checks
+/// that the batch size only shapes reshapes and fills, and sets dim 0 to the
+/// rows of one call (1, or batch / splitBatch). Returns those rows, or 0 for
+/// a model run whole; failure (with an error) if it cannot be split.
+llvm::FailureOr<int64_t> specializeBatch(mlir::func::FuncOp main,
+                                         int64_t splitBatch);
 
-/// Checks, once shapes are inferred, that every op keeps the samples of a
-/// one-sample-per-call model apart and that every output is batched.
-mlir::LogicalResult checkPerSampleExecution(mlir::func::FuncOp main);
+/// Checks, once shapes are inferred, that every op keeps the chunks of
+/// `chunk` samples of a chunk-per-call model apart and that every output is
+/// batched.
+mlir::LogicalResult checkPerSampleExecution(mlir::func::FuncOp main,
+                                            int64_t chunk);
 
 } // namespace weft
 

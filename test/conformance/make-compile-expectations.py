@@ -65,6 +65,10 @@ def reason(message, test=""):
             return "bfloat16 is not supported in compiled models"
         if "?" in message:
             return "dynamic dims that shape inference cannot resolve"
+    m = re.search(r"keep samples apart; this (\w+) does not", message)
+    if m:
+        return (f"a dynamic batch needs every op to keep samples apart; "
+                f"{m.group(1)} is not known to (and sequences are not compiled)")
     if "imports no opset of the default ONNX domain" in message:
         return "training-domain model importing no default-domain opset"
     if "op_type:Loop" in message:

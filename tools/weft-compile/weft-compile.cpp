@@ -29,6 +29,21 @@ static cl::opt<std::string> outputPath("o", cl::desc("Artifact to write"),
                                        cl::Required);
 static cl::opt<int> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                              cl::init(3));
+static cl::opt<int> splitBatch(
+    "split-batch",
+    cl::desc("Split the fixed batch into N chunks the runtime schedules as "
+             "tasks across devices"),
+    cl::value_desc("N"), cl::init(0));
+static cl::opt<std::string> devices(
+    "devices",
+    cl::desc("Device description (built-in name or JSON file) whose devices "
+             "the runtime schedules on"),
+    cl::value_desc("host-2x.json"), cl::init(""));
+static cl::opt<std::string>
+    variants("variants",
+             cl::desc("Which devices get code: all (CPU code runs on every CPU "
+                      "device)"),
+             cl::init("all"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -41,6 +56,18 @@ int main(int argc, char **argv) {
 
   weft::CompileOptions options;
   options.optLevel = optLevel;
+  if (splitBatch < 0) {
+    llvm::errs() << "weft-compile: error: --split-batch takes a positive "
+                    "number of chunks\n";
+    return 1;
+  }
+  if (variants != "all") {
+    llvm::errs() << "weft-compile: error: --variants takes all (every device "
+                    "of the description gets code)\n";
+    return 1;
+  }
+  options.splitBatch = splitBatch;
+  options.devices = devices;
   auto artifact = weft::compileModel(context, inputPath, options);
   if (failed(artifact))
     return 1;

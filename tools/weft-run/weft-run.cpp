@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
   std::map<std::string, std::string> faults;
   bool random = false, check = false, printStats = false;
   int bench = 0, threads = 1;
-  int64_t batch = 1;
+  int64_t batch = 0; // --batch; 0: the model's own
   std::map<std::string, std::string> inputFiles;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -239,6 +239,9 @@ int main(int argc, char **argv) {
   bool scheduled = !schedule.empty() || !deviceSpecs.empty() ||
                    !faults.empty() || printStats || !tracePath.empty() ||
                    !compare.empty() || !historyPath.empty();
+  // The artifact's devices, else one CPU device per core.
+  if (deviceSpecs.empty())
+    deviceSpecs = (*session)->getCompiledDevices();
   if (deviceSpecs.empty())
     for (unsigned d = 0; d < std::max(1u, std::thread::hardware_concurrency());
          ++d)
@@ -278,8 +281,8 @@ int main(int argc, char **argv) {
       feeds[spec.name] = *tensor;
     } else if (random) {
       std::vector<int64_t> shape = spec.shape;
-      if (spec.hasDynamicBatch())
-        shape[0] = batch; // --batch, for a model with a dynamic batch
+      if (spec.hasDynamicBatch()) // --batch, else the exported batch
+        shape[0] = batch > 0 ? batch : (*session)->getDefaultBatch();
       Tensor t(spec.dtype, shape);
       fillRandom(t, rng);
       feeds[spec.name] = t;

@@ -20,6 +20,12 @@ namespace weft {
 struct CompileOptions {
   /// LLVM optimization level (0-3).
   int optLevel = 3;
+  /// Split a fixed batch into this many chunks, each a task the runtime
+  /// schedules (0: run whole).
+  int64_t splitBatch = 0;
+  /// A device description (built-in name or JSON file) whose devices the
+  /// artifact names for the runtime; "" for none.
+  std::string devices;
 };
 
 /// Compiles the ONNX model at `modelPath` and returns the serialized

@@ -79,6 +79,30 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
       words >> entryName;
       continue;
     }
+    if (kind == "chunk") {
+      long long rows = 0;
+      if (!(words >> rows) || rows < 1 || rows > (1ll << 30))
+        return bad("bad chunk in '" + line + "'");
+      chunkRows = rows;
+      continue;
+    }
+    if (kind == "batch") {
+      long long rows = 0;
+      if (!(words >> rows) || rows < 1 || rows > (1ll << 30))
+        return bad("bad batch in '" + line + "'");
+      defaultBatch = rows;
+      continue;
+    }
+    if (kind == "devices") {
+      std::string list;
+      words >> list;
+      std::istringstream names(list);
+      std::string name;
+      while (std::getline(names, name, ','))
+        if (!name.empty())
+          compiledDevices.push_back(name);
+      continue;
+    }
     if (kind == "arena") {
       long long bytes = -1;
       if (!(words >> bytes) || bytes < 0 || bytes > (1ll << 40))
@@ -185,12 +209,12 @@ std::vector<int64_t> describe(void *data, const int64_t *shape, size_t rank) {
 
 /// "input 'x': expected shape [..] f32, got [..] f32", or ok.
 Status checkView(const char *role, const TensorSpec &spec,
-                 const TensorView &view) {
+                 const TensorView &view, int64_t chunkRows) {
   TensorSpec given{spec.name, view.dtype,
                    std::vector<int64_t>(view.shape, view.shape + view.rank)};
   std::vector<int64_t> expected = spec.shape;
   if (spec.hasDynamicBatch())
-    expected[0] = 1; // one sample per call
+    expected[0] = chunkRows; // one chunk per call
   if (view.dtype != spec.dtype || given.shape != expected)
     return Status(StatusCode::InvalidArgument,
                   std::string(role) + " '" + spec.name + "': expected shape " +
@@ -290,7 +314,7 @@ Status Session::run(const std::vector<TensorView> &inputViews,
                                     : std::string()) +
                         ", got " + given.describe());
     sampleShapes.push_back(spec.shape);
-    sampleShapes.back()[0] = 1;
+    sampleShapes.back()[0] = chunkRows;
     TensorSpec sample{spec.name, spec.dtype, sampleShapes.back()};
     sampleBytes.push_back(size_t(sample.getElementCount()) *
                           getDTypeSize(spec.dtype));
@@ -300,6 +324,12 @@ Status Session::run(const std::vector<TensorView> &inputViews,
                     std::string(role) + " '" + spec.name + "' has no data");
     return Status::ok();
   };
+  if (batch >= 0 && batch % chunkRows != 0)
+    return Status(StatusCode::InvalidArgument,
+                  "a batch of " + std::to_string(batch) +
+                      " does not split into the compiled chunks of " +
+                      std::to_string(chunkRows) + " samples");
+  int64_t chunks = batch < 0 ? 0 : batch / chunkRows;
   sampleShapes.reserve(inputs.size() + outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i)
     WEFT_RETURN_IF_ERROR(bind("input", inputs[i], inputViews[i], sampleIn));
@@ -309,8 +339,9 @@ Status Session::run(const std::vector<TensorView> &inputViews,
     sampleIn[i].shape = sampleShapes[i].data();
   for (size_t i = 0; i < sampleOut.size(); ++i)
     sampleOut[i].shape = sampleShapes[sampleIn.size() + i].data();
-  // The compiled code handles one sample; each call reads and writes the
-  // sample's slice of every tensor (dim 0 is outermost, so it is contiguous).
+  // The compiled code handles one chunk of samples; each call reads and
+  // writes the chunk's slice of every tensor (dim 0 is outermost, so it is
+  // contiguous).
   auto sampleViews = [&](int64_t n) {
     std::pair<std::vector<TensorView>, std::vector<TensorView>> views = {
         sampleIn, sampleOut};
@@ -323,13 +354,13 @@ Status Session::run(const std::vector<TensorView> &inputViews,
     return views;
   };
   if (!options.scheduler) {
-    for (int64_t n = 0; n < batch; ++n) {
+    for (int64_t n = 0; n < chunks; ++n) {
       auto [in, out] = sampleViews(n);
       WEFT_RETURN_IF_ERROR(runOnce(in, out));
     }
     return Status::ok();
   }
-  // Each sample is a task; the static plan deals them out round-robin, as
+  // Each chunk is a task; the static plan deals them out round-robin, as
   // placement does for equal chunks. Their measured times are shared
   // ("sample"), so dynamic mode learns each device's speed as it goes.
   TaskGraph graph;
@@ -337,7 +368,7 @@ Status Session::run(const std::vector<TensorView> &inputViews,
   uint64_t outBytes = 0;
   for (size_t i = 0; i < sampleOut.size(); ++i)
     outBytes += sampleBytes[sampleIn.size() + i];
-  for (int64_t n = 0; n < batch; ++n) {
+  for (int64_t n = 0; n < chunks; ++n) {
     Task task;
     task.name = "sample";
     auto views = sampleViews(n);
@@ -364,12 +395,14 @@ Status Session::runOnce(const std::vector<TensorView> &inputViews,
                       " and " + std::to_string(outputViews.size()));
   std::vector<std::vector<int64_t>> descriptors;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    WEFT_RETURN_IF_ERROR(checkView("input", inputs[i], inputViews[i]));
+    WEFT_RETURN_IF_ERROR(
+        checkView("input", inputs[i], inputViews[i], chunkRows));
     descriptors.push_back(
         describe(inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
-    WEFT_RETURN_IF_ERROR(checkView("output", outputs[i], outputViews[i]));
+    WEFT_RETURN_IF_ERROR(
+        checkView("output", outputs[i], outputViews[i], chunkRows));
     descriptors.push_back(describe(outputViews[i].data, outputViews[i].shape,
                                    outputViews[i].rank));
   }

@@ -263,6 +263,11 @@ OwningOpRef<ModuleOp> ModelImporter::importModel(onnx::ModelProto &model) {
       (*module)->setAttr(name, builder.getStringAttr(value));
   };
   setString("onnx.graph_name", graph.name());
+  for (const auto &entry : model.metadata_props())
+    if (entry.key() == "weft.fixed_batch")
+      (*module)->setAttr("onnx.fixed_batch",
+                         builder.getI64IntegerAttr(
+                             std::strtoll(entry.value().c_str(), nullptr, 10)));
   setString("onnx.producer_name", model.producer_name());
   setString("onnx.producer_version", model.producer_version());
 

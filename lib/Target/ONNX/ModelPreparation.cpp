@@ -225,6 +225,41 @@ void dropUnusedBatchNormStatistics(onnx::GraphProto &graph) {
   }
 }
 
+/// Makes dim 0 of the graph's inputs (other than initializers) and outputs a
+/// symbolic "batch" dim and forgets the inferred types in between, which
+/// inference then derives again with the batch left open.
+void freeBatchDim(onnx::ModelProto &model) {
+  onnx::GraphProto &graph = *model.mutable_graph();
+  std::set<std::string> initializers;
+  for (const auto &init : graph.initializer())
+    initializers.insert(init.name());
+  bool recorded = false;
+  auto free = [&](onnx::ValueInfoProto &info) {
+    if (!info.type().has_tensor_type() ||
+        !info.type().tensor_type().has_shape() ||
+        info.type().tensor_type().shape().dim_size() == 0)
+      return;
+    auto *dim = info.mutable_type()
+                    ->mutable_tensor_type()
+                    ->mutable_shape()
+                    ->mutable_dim(0);
+    if (dim->has_dim_value() && !recorded) {
+      recorded = true;
+      // The importer records it on the module (onnx.fixed_batch).
+      auto *entry = model.add_metadata_props();
+      entry->set_key("weft.fixed_batch");
+      entry->set_value(std::to_string(dim->dim_value()));
+    }
+    dim->set_dim_param("batch");
+  };
+  for (auto &input : *graph.mutable_input())
+    if (!initializers.count(input.name()))
+      free(input);
+  for (auto &output : *graph.mutable_output())
+    free(output);
+  graph.clear_value_info();
+}
+
 /// Replaces every call of a model-local function by the function's body.
 bool inlineFunctions(
     onnx::GraphProto &graph,
@@ -635,6 +670,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
 
   if (opset < 14)
     dropUnusedBatchNormStatistics(*model.mutable_graph());
+  if (options.freeBatchDim)
+    freeBatchDim(model);
 
   if (options.inferShapes) {
     try {

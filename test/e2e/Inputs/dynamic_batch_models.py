@@ -3,7 +3,8 @@
     dynamic_batch_models.py <out_dir>
 
 mlp.onnx: x [batch, 16] -> MatMul -> Add -> Relu -> Reshape to
-[batch, 2, 4] through Shape/Gather/Concat (as exporters write it) -> Softmax.
+[batch, 2, 4] through Shape/Gather/Concat (as exporters write it) -> Softmax;
+mlp8.onnx: the same with a fixed batch of 8.
 Writes x1.npy / x8.npy and ref1.npy / ref8.npy. Also writes models a dynamic
 batch cannot compile: reduce_batch.onnx (ReduceSum over the batch),
 batch_value.onnx (the batch size used as data), dynamic_seq.onnx (a dynamic
@@ -48,6 +49,12 @@ def main():
              numpy_helper.from_array(np.array([2, 4], np.int64), "rest")]
     save(helper.make_graph(nodes, "mlp", [x_info], [y_info], inits),
          os.path.join(out, "mlp.onnx"))
+    # The same model exported with a fixed batch of 8.
+    save(helper.make_graph(
+        nodes, "mlp8",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [8, 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [8, 2, 4])],
+        inits), os.path.join(out, "mlp8.onnx"))
     for n in (1, 8):
         x = rng.standard_normal((n, 16)).astype(np.float32)
         r = np.maximum(x @ w + b, 0).reshape(n, 2, 4)

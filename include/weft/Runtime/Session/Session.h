@@ -137,6 +137,17 @@ public:
   /// The outputs' shapes for inputs of batch `batch` (dynamic dims bound).
   std::vector<TensorSpec> getOutputsForBatch(int64_t batch) const;
 
+  /// Samples per call of the compiled code, for a batched model.
+  int64_t getChunkRows() const { return chunkRows; }
+
+  /// The batch a split model was exported with (1 if none was recorded).
+  int64_t getDefaultBatch() const { return defaultBatch; }
+
+  /// The devices the model was compiled for ("cpu:0", ...), if it names any.
+  const std::vector<std::string> &getCompiledDevices() const {
+    return compiledDevices;
+  }
+
 private:
   Session() = default;
   /// One call of the compiled code on exactly the declared shapes.
@@ -155,6 +166,8 @@ private:
   int hostCodeFd = -1; ///< the memfd the host code was loaded from
   void (*entry)(void **) = nullptr;
   uint64_t arenaBytes = 0;
+  int64_t chunkRows = 1, defaultBatch = 1;
+  std::vector<std::string> compiledDevices;
   /// Arenas not in use by a run; one per concurrent run at most.
   mutable std::mutex arenaMutex;
   mutable std::vector<void *> freeArenas;

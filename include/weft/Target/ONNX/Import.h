@@ -27,6 +27,10 @@ struct ImportOptions {
   /// schemas define for them (after type inference, in the main graph);
   /// none when unset. A compiler sets it to the ops it has no lowering for.
   std::function<bool(llvm::StringRef opType)> expandFunction;
+  /// Make dim 0 of every graph input and output a dynamic "batch" dim before
+  /// types are inferred (the fixed batch it had is recorded on the module as
+  /// `onnx.fixed_batch`), so that a compiler can split it.
+  bool freeBatchDim = false;
   /// Deepest nesting of If/Loop/Scan bodies accepted.
   int maxSubgraphDepth = 32;
 };
