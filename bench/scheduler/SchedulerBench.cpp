@@ -33,19 +33,15 @@ void spin(double us) {
 }
 
 std::vector<std::unique_ptr<Device>> twoCPUs(bool slowSecond) {
-  std::vector<std::unique_ptr<Device>> devices;
-  for (const char *spec : {"cpu:0", "cpu:1"}) {
-    auto device = createDevice(spec);
-    if (!device) {
-      std::fprintf(stderr, "%s\n", device.getStatus().getMessage().c_str());
-      std::exit(1);
-    }
-    std::unique_ptr<Device> d = std::move(*device);
-    if (slowSecond && d->getName() == "cpu:1")
-      d = injectFaults(std::move(d), *parseFaultPlan("slow=3"));
-    devices.push_back(std::move(d));
+  std::map<std::string, std::string> faults;
+  if (slowSecond)
+    faults["cpu:1"] = "slow=3";
+  auto devices = createDevices({"cpu:0", "cpu:1"}, faults);
+  if (!devices) {
+    std::fprintf(stderr, "%s\n", devices.getStatus().getMessage().c_str());
+    std::exit(1);
   }
-  return devices;
+  return std::move(*devices);
 }
 
 /// A layered DAG: `layers` layers of 2-6 tasks, each depending on 1-2 tasks

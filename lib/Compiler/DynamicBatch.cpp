@@ -36,14 +36,6 @@ int64_t getAxisAttr(Operation *op, StringRef name, int64_t fallback,
   return axis < 0 ? axis + rank : axis;
 }
 
-/// The constant integers `value` holds, or nullopt.
-std::optional<std::vector<int64_t>> getConstantInts(Value value) {
-  if (isa<NoneType>(value.getType()))
-    return std::vector<int64_t>();
-  ElementsAttr constant = getConstantTensor(value);
-  return constant ? getIntValues(constant) : std::nullopt;
-}
-
 int64_t getRank(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   return type ? type.getRank() : -1;
@@ -64,7 +56,7 @@ std::string whyNotPerSample(Operation *op, const llvm::DenseSet<Value> &batched,
                : "";
   };
   auto axesNotBatch = [&](Value axes, bool emptyMeansAll) -> std::string {
-    auto values = getConstantInts(axes);
+    auto values = getConstantIntValues(axes, std::vector<int64_t>());
     if (!values)
       return "its axes are not constant";
     if (values->empty() && emptyMeansAll)
@@ -147,7 +139,8 @@ std::string whyNotPerSample(Operation *op, const llvm::DenseSet<Value> &batched,
         if (carries(1))
           return "its axes depend on the batch";
         if (isa<ONNXUnsqueezeOp>(op)) {
-          auto axes = getConstantInts(op->getOperand(1));
+          auto axes =
+              getConstantIntValues(op->getOperand(1), std::vector<int64_t>());
           if (!axes)
             return "its axes are not constant";
           for (int64_t a : *axes)
@@ -158,8 +151,10 @@ std::string whyNotPerSample(Operation *op, const llvm::DenseSet<Value> &batched,
         return axesNotBatch(op->getOperand(1), true);
       })
       .Case<ONNXSliceOp>([&](ONNXSliceOp slice) -> std::string {
-        auto axes = getConstantInts(slice.getAxes());
-        auto starts = getConstantInts(slice.getStarts());
+        auto axes =
+            getConstantIntValues(slice.getAxes(), std::vector<int64_t>());
+        auto starts =
+            getConstantIntValues(slice.getStarts(), std::vector<int64_t>());
         if (!axes || !starts)
           return "its axes are not constant";
         if (axes->empty())

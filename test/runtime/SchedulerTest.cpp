@@ -20,20 +20,9 @@ namespace {
 std::vector<std::unique_ptr<Device>>
 makeDevices(const std::vector<std::string> &specs,
             const std::map<std::string, std::string> &faults = {}) {
-  std::vector<std::unique_ptr<Device>> devices;
-  for (const std::string &spec : specs) {
-    auto device = createDevice(spec);
-    EXPECT_TRUE(device) << device.getStatus().getMessage();
-    std::unique_ptr<Device> d = std::move(*device);
-    auto fault = faults.find(d->getName());
-    if (fault != faults.end()) {
-      auto plan = parseFaultPlan(fault->second);
-      EXPECT_TRUE(plan) << plan.getStatus().getMessage();
-      d = injectFaults(std::move(d), *plan);
-    }
-    devices.push_back(std::move(d));
-  }
-  return devices;
+  auto devices = createDevices(specs, faults);
+  EXPECT_TRUE(devices) << devices.getStatus().getMessage();
+  return devices ? std::move(*devices) : std::vector<std::unique_ptr<Device>>();
 }
 
 void spin(int us) {

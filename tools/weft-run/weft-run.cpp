@@ -101,33 +101,15 @@ bool checkOutputs(const Session &session, const std::vector<Tensor> &results,
 
 } // namespace
 
-/// The devices to schedule on, with the faults --inject asked for; `faults`
-/// maps a device name to its fault plan.
+/// A scheduler over the devices `specs` name, with the faults --inject
+/// asked for (`faults` maps a device name to its fault plan).
 StatusOr<std::unique_ptr<Scheduler>>
 makeScheduler(const std::vector<std::string> &specs,
               const std::map<std::string, std::string> &faults) {
-  std::vector<std::unique_ptr<Device>> devices;
-  std::map<std::string, std::string> unused = faults;
-  for (const std::string &spec : specs) {
-    auto device = createDevice(spec);
-    if (!device)
-      return device.getStatus();
-    std::unique_ptr<Device> d = std::move(*device);
-    auto fault = faults.find(d->getName());
-    if (fault != faults.end()) {
-      auto plan = parseFaultPlan(fault->second);
-      if (!plan)
-        return plan.getStatus();
-      d = injectFaults(std::move(d), *plan);
-      unused.erase(d->getName());
-    }
-    devices.push_back(std::move(d));
-  }
-  if (!unused.empty())
-    return Status(StatusCode::InvalidArgument,
-                  "--inject names " + unused.begin()->first +
-                      ", which is not among --devices");
-  return std::make_unique<Scheduler>(std::move(devices));
+  auto devices = createDevices(specs, faults);
+  if (!devices)
+    return devices.getStatus();
+  return std::make_unique<Scheduler>(std::move(*devices));
 }
 
 /// "a,b,c" -> {a, b, c}.

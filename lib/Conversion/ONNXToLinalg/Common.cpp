@@ -80,6 +80,14 @@ Value buildParallelGeneric(
       .getResult(0);
 }
 
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return std::nullopt;
+  return axis;
+}
+
 Value wrapNegativeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
   Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
   Value negative =

@@ -42,6 +42,9 @@ mlir::Value buildParallelGeneric(
                                    mlir::ValueRange)>
         body);
 
+/// `axis` in [0, rank) (negative ones count from the end), or nullopt.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
 /// An integer scalar read from an index tensor, as an index into a dim of
 /// `size`: negative values count from the end (the result is not clamped).
 mlir::Value wrapNegativeIndex(mlir::OpBuilder &builder, mlir::Location loc,

@@ -28,15 +28,6 @@ Value normalizeIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
   return clampIndex(b, loc, wrapNegativeIndex(b, loc, index, size), size);
 }
 
-/// A normalized axis in [0, rank), or nullopt.
-std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
-    return std::nullopt;
-  return axis;
-}
-
 /// Gather: out[i..., j..., k...] = data[i..., indices[j...], k...].
 struct GatherToLinalg : OpRewritePattern<ONNXGatherOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -21,15 +21,6 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-/// The integers a constant operand holds; an absent operand gives `absent`.
-std::optional<std::vector<int64_t>>
-readConstantInts(Value value, std::optional<std::vector<int64_t>> absent) {
-  if (isa<NoneType>(value.getType()))
-    return absent;
-  ElementsAttr constant = getConstantTensor(value);
-  return constant ? getIntValues(constant) : std::nullopt;
-}
-
 /// `index` (an index value) kept inside [0, size) as Pad's `mode` says:
 /// "edge" clamps, "reflect" mirrors without repeating the border.
 Value foldIntoRange(OpBuilder &b, Location loc, Value index, int64_t size,
@@ -66,7 +57,7 @@ struct PadToLinalg : OpRewritePattern<ONNXPadOp> {
         !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not static");
     int64_t rank = type.getRank();
-    auto pads = readConstantInts(op.getPads(), std::nullopt);
+    auto pads = getConstantIntValues(op.getPads(), std::nullopt);
     StringRef mode = op.getMode();
     if (!pads || int64_t(pads->size()) != 2 * rank ||
         !(mode == "constant" || mode == "edge" || mode == "reflect"))
@@ -170,9 +161,9 @@ struct SliceToLinalg : OpRewritePattern<ONNXSliceOp> {
     if (!type || !resultType || !type.hasStaticShape() ||
         !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not static");
-    auto starts = readConstantInts(op.getStarts(), std::nullopt);
-    auto axes = readConstantInts(op.getAxes(), std::vector<int64_t>());
-    auto steps = readConstantInts(op.getSteps(), std::vector<int64_t>());
+    auto starts = getConstantIntValues(op.getStarts(), std::nullopt);
+    auto axes = getConstantIntValues(op.getAxes(), std::vector<int64_t>());
+    auto steps = getConstantIntValues(op.getSteps(), std::vector<int64_t>());
     if (!starts || !axes || !steps)
       return rewriter.notifyMatchFailure(op, "non-constant slice parameters");
     int64_t rank = type.getRank();

@@ -47,9 +47,10 @@ std::optional<SmallVector<bool>> reducedAxes(Operation *op, int64_t rank) {
     axes.assign(attr.asArrayRef().begin(), attr.asArrayRef().end());
   if (auto noop = props.getAs<IntegerAttr>("noop_with_empty_axes"))
     noopWhenEmpty = noop.getInt() != 0;
-  if (op->getNumOperands() > 1 && !isa<NoneType>(op->getOperand(1).getType())) {
-    ElementsAttr constant = getConstantTensor(op->getOperand(1));
-    auto values = constant ? getIntValues(constant) : std::nullopt;
+  if (op->getNumOperands() > 1) {
+    // An absent axes operand leaves the attribute's (or the default).
+    auto values = getConstantIntValues(
+        op->getOperand(1), std::vector<int64_t>(axes.begin(), axes.end()));
     if (!values)
       return std::nullopt;
     axes.assign(values->begin(), values->end());

@@ -120,11 +120,12 @@ struct HardmaxToLinalg : OpRewritePattern<ONNXHardmaxOp> {
     if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
         type != op.getType() || !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a static float tensor");
-    int64_t rank = type.getRank(), axis = int64_t(op.getAxis());
-    if (axis < 0)
-      axis += rank;
-    if (axis < 0 || axis >= rank)
+    int64_t rank = type.getRank();
+    std::optional<int64_t> normalized =
+        normalizeAxis(int64_t(op.getAxis()), rank);
+    if (!normalized)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     Type element = type.getElementType();
     Value input = op.getInput();
     rewriter.replaceOp(

@@ -68,11 +68,12 @@ struct ScatterElementsToLinalg : OpRewritePattern<ONNXScatterElementsOp> {
         !isKnownReduction(op.getReduction()))
       return rewriter.notifyMatchFailure(op, "not static");
     auto updatesType = cast<RankedTensorType>(op.getUpdates().getType());
-    int64_t rank = type.getRank(), axis = int64_t(op.getAxis());
-    if (axis < 0)
-      axis += rank;
-    if (axis < 0 || axis >= rank || updatesType.getRank() != rank)
+    int64_t rank = type.getRank();
+    std::optional<int64_t> normalized =
+        normalizeAxis(int64_t(op.getAxis()), rank);
+    if (!normalized || updatesType.getRank() != rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     Value data = op.getData(), indices = op.getIndices(),
           updates = op.getUpdates();
     StringRef reduction = op.getReduction();

@@ -206,6 +206,11 @@ void Scheduler::dispatch(RunState &state, size_t t) {
         bytes += state.graph->tasks[d].outputBytes;
     return bytes;
   };
+  // What running the task on worker i costs: inputs moved in, then the task.
+  auto costOn = [&](size_t i, uint64_t &bytes) {
+    bytes = transferBytes(i);
+    return double(bytes) / bytesPerUs + predict(state, t, *workers[i]);
+  };
   size_t chosen = candidates.front();
   bool placed = false;
   if (state.mode == ScheduleMode::Static)
@@ -214,22 +219,26 @@ void Scheduler::dispatch(RunState &state, size_t t) {
         chosen = i;
         placed = true;
       }
-  if (!placed) {
+  uint64_t bytes = 0;
+  double cost = 0;
+  if (placed) {
+    cost = costOn(chosen, bytes);
+  } else {
     // Earliest expected finish: backlog, inputs moved in, the task itself.
     double best = 0;
     for (size_t i : candidates) {
-      double finish = std::max(now, workers[i]->freeAtUs) +
-                      double(transferBytes(i)) / bytesPerUs +
-                      predict(state, t, *workers[i]);
+      uint64_t moved;
+      double c = costOn(i, moved);
+      double finish = std::max(now, workers[i]->freeAtUs) + c;
       if (i == candidates.front() || finish < best) {
         best = finish;
         chosen = i;
+        bytes = moved;
+        cost = c;
       }
     }
   }
   Worker &w = *workers[chosen];
-  uint64_t bytes = transferBytes(chosen);
-  double cost = double(bytes) / bytesPerUs + predict(state, t, w);
   w.freeAtUs = std::max(now, w.freeAtUs) + cost;
   w.queuedUs += cost;
   state.queuedPrediction[t] = cost;

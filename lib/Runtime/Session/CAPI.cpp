@@ -5,6 +5,7 @@
 #include "weft/Runtime/weft_runtime.h"
 
 #include <cstring>
+#include <map>
 #include <string>
 #include <type_traits>
 
@@ -161,24 +162,23 @@ weft_status weft_scheduler_create(const char *const *specs, size_t count,
   *scheduler = nullptr;
   if (count == 0)
     return invalid("a scheduler needs at least one device");
-  std::vector<std::unique_ptr<Device>> devices;
+  std::vector<std::string> names;
+  std::map<std::string, std::string> plans;
   for (size_t i = 0; i < count; ++i) {
     if (!specs[i])
       return invalid("device #" + std::to_string(i) + " has no spec");
-    auto device = createDevice(specs[i]);
-    if (!device)
-      return fail(device.getStatus());
-    std::unique_ptr<Device> d = std::move(*device);
-    if (faults && faults[i]) {
-      auto plan = parseFaultPlan(faults[i]);
-      if (!plan)
-        return fail(plan.getStatus());
-      d = injectFaults(std::move(d), *plan);
-    }
-    devices.push_back(std::move(d));
+    names.push_back(specs[i]);
+    // The fault plan goes with the device's name, "<kind>:<index>".
+    std::string name = names.back();
+    size_t second = name.find(':', name.find(':') + 1);
+    if (faults && faults[i])
+      plans[name.substr(0, second)] = faults[i];
   }
+  auto devices = createDevices(names, plans);
+  if (!devices)
+    return fail(devices.getStatus());
   *scheduler =
-      new weft_scheduler{std::make_unique<Scheduler>(std::move(devices))};
+      new weft_scheduler{std::make_unique<Scheduler>(std::move(*devices))};
   return WEFT_OK;
 }
 

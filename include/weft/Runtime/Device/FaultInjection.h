@@ -12,6 +12,8 @@
 
 #include "weft/Runtime/Device/Device.h"
 
+#include <map>
+
 namespace weft::runtime {
 
 /// What to do wrong.
@@ -31,6 +33,13 @@ StatusOr<FaultPlan> parseFaultPlan(const std::string &text);
 /// `device`, misbehaving as `plan` says; keeps its name.
 std::unique_ptr<Device> injectFaults(std::unique_ptr<Device> device,
                                      const FaultPlan &plan);
+
+/// Creates the devices `specs` name ("cpu:0", "cpu:1:cores=any", ...), those
+/// named in `faults` ("cpu:1" -> "slow=3") misbehaving as said. A fault for
+/// a device not among them is an error.
+StatusOr<std::vector<std::unique_ptr<Device>>>
+createDevices(const std::vector<std::string> &specs,
+              const std::map<std::string, std::string> &faults = {});
 
 } // namespace weft::runtime
 

@@ -163,6 +163,14 @@ static double readFloat(const char *p, FloatType type) {
   return value.convertToDouble();
 }
 
+std::optional<std::vector<int64_t>>
+getConstantIntValues(Value value, std::optional<std::vector<int64_t>> absent) {
+  if (isa<NoneType>(value.getType()))
+    return absent;
+  ElementsAttr constant = getConstantTensor(value);
+  return constant ? getIntValues(constant) : std::nullopt;
+}
+
 std::optional<std::vector<int64_t>> getIntValues(ElementsAttr attr) {
   auto intType = dyn_cast<IntegerType>(attr.getElementType());
   if (!intType)

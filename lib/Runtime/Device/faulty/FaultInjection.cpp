@@ -86,4 +86,31 @@ std::unique_ptr<Device> injectFaults(std::unique_ptr<Device> device,
   return std::make_unique<FaultyDevice>(std::move(device), plan);
 }
 
+StatusOr<std::vector<std::unique_ptr<Device>>>
+createDevices(const std::vector<std::string> &specs,
+              const std::map<std::string, std::string> &faults) {
+  std::vector<std::unique_ptr<Device>> devices;
+  std::map<std::string, std::string> unused = faults;
+  for (const std::string &spec : specs) {
+    auto device = createDevice(spec);
+    if (!device)
+      return device.getStatus();
+    std::unique_ptr<Device> d = std::move(*device);
+    auto fault = faults.find(d->getName());
+    if (fault != faults.end()) {
+      auto plan = parseFaultPlan(fault->second);
+      if (!plan)
+        return plan.getStatus();
+      unused.erase(d->getName());
+      d = injectFaults(std::move(d), *plan);
+    }
+    devices.push_back(std::move(d));
+  }
+  if (!unused.empty())
+    return Status(StatusCode::InvalidArgument,
+                  "--inject names " + unused.begin()->first +
+                      ", which is not among --devices");
+  return devices;
+}
+
 } // namespace weft::runtime

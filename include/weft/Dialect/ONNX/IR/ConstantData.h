@@ -46,6 +46,12 @@ std::optional<std::vector<char>> getRawData(mlir::ElementsAttr attr);
 std::optional<std::vector<int64_t>> getIntValues(mlir::ElementsAttr attr);
 std::optional<std::vector<double>> getFloatValues(mlir::ElementsAttr attr);
 
+/// The integers an operand holds when an `onnx.Constant` defines it; an
+/// absent optional operand (none type) gives `absent`; nullopt otherwise.
+std::optional<std::vector<int64_t>>
+getConstantIntValues(mlir::Value value,
+                     std::optional<std::vector<int64_t>> absent);
+
 /// Makes a tensor attribute from raw ONNX-layout bytes: inline when small,
 /// a resource blob (named after `nameHint`) when large.
 mlir::ElementsAttr makeTensorAttr(mlir::ShapedType type,
