@@ -529,18 +529,6 @@ bool canBuildScalar(Operation *op, const ScalarBuilder &build,
   return supported;
 }
 
-/// A PRelu slope of one value per channel (dim 1) that does not broadcast
-/// numpy-style: the pre-opset-7 form, which the version converter leaves as
-/// it is when it lifts such a model.
-bool isLegacyChannelSlope(Operation *op, RankedTensorType slope,
-                          RankedTensorType result) {
-  return isa<ONNXPReluOp>(op) && op->getOperand(1).getType() == slope &&
-         slope.getRank() == 1 && result.getRank() >= 2 &&
-         slope.getDimSize(0) == result.getDimSize(1) &&
-         slope.getDimSize(0) != result.getDimSize(result.getRank() - 1) &&
-         slope.getDimSize(0) != 1;
-}
-
 /// An op with a scalar builder: one linalg.generic over the result shape.
 struct ElementwiseToGeneric : RewritePattern {
   ElementwiseToGeneric(StringRef opName, MLIRContext *context)
@@ -560,12 +548,6 @@ struct ElementwiseToGeneric : RewritePattern {
       auto type = dyn_cast<RankedTensorType>(input.getType());
       if (!type || type.getRank() > resultType.getRank())
         return rewriter.notifyMatchFailure(op, "operand is not ranked");
-      if (isLegacyChannelSlope(op, type, resultType)) {
-        maps.push_back(AffineMap::get(resultType.getRank(), 0,
-                                      {rewriter.getAffineDimExpr(1)},
-                                      getContext()));
-        continue;
-      }
       int64_t offset = resultType.getRank() - type.getRank();
       for (int64_t d = 0; d < type.getRank(); ++d)
         if (type.getDimSize(d) != 1 &&

@@ -299,6 +299,47 @@ collectValueTypes(const onnx::GraphProto &graph) {
   return types;
 }
 
+/// Before opset 7, PRelu applied a 1-D slope of C values per channel (dim 1);
+/// since, slopes broadcast numpy-style, and ONNX's version converter leaves
+/// such a slope as it was. A constant slope of that form gets the trailing
+/// unit dims that keep its meaning ([C] -> [C, 1, 1] for NCHW data).
+void fixLegacyPReluSlopes(onnx::GraphProto &graph) {
+  std::map<std::string, onnx::TypeProto> types = collectValueTypes(graph);
+  std::map<std::string, onnx::TensorProto *> initializers;
+  for (auto &init : *graph.mutable_initializer())
+    initializers[init.name()] = &init;
+  for (const auto &node : graph.node()) {
+    if (node.op_type() != "PRelu" || node.input_size() != 2)
+      continue;
+    auto x = types.find(node.input(0));
+    auto slope = initializers.find(node.input(1));
+    if (x == types.end() || slope == initializers.end() ||
+        !x->second.tensor_type().has_shape())
+      continue;
+    const auto &shape = x->second.tensor_type().shape();
+    onnx::TensorProto &s = *slope->second;
+    int rank = shape.dim_size();
+    if (rank < 3 || s.dims_size() != 1 || !shape.dim(1).has_dim_value() ||
+        s.dims(0) != shape.dim(1).dim_value() || s.dims(0) == 1 ||
+        (shape.dim(rank - 1).has_dim_value() &&
+         shape.dim(rank - 1).dim_value() == s.dims(0)))
+      continue;
+    for (int d = 2; d < rank; ++d)
+      s.add_dims(1);
+    // Old models also list initializers as typed graph inputs.
+    for (auto *list : {graph.mutable_input(), graph.mutable_value_info()})
+      for (auto &info : *list)
+        if (info.name() == s.name() && info.type().has_tensor_type() &&
+            info.type().tensor_type().has_shape())
+          for (int d = 2; d < rank; ++d)
+            info.mutable_type()
+                ->mutable_tensor_type()
+                ->mutable_shape()
+                ->add_dim()
+                ->set_dim_value(1);
+  }
+}
+
 /// Replaces the default-domain nodes `options.expandFunction` selects by the
 /// function bodies ONNX's schemas define for them, built for the node's input
 /// types where the body depends on them. One level: bodies that call such
@@ -670,6 +711,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
 
   if (opset < 14)
     dropUnusedBatchNormStatistics(*model.mutable_graph());
+  if (opset < 7)
+    fixLegacyPReluSlopes(*model.mutable_graph());
   if (options.freeBatchDim)
     freeBatchDim(model);
 
