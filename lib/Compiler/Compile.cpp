@@ -3,6 +3,8 @@
 
 #include "weft/Compiler/Compile.h"
 #include "DynamicBatch.h"
+#include "Manifest.h"
+#include "MultiDevice.h"
 #include "weft/Analysis/DeviceModel.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -18,6 +20,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 using namespace mlir;
 
@@ -44,11 +47,12 @@ std::string compileModelToBytes(const std::string &modelPath,
 void registerCompilerDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // GPU kernels are translated to LLVM IR for NVPTX.
+  registerAllToLLVMIRTranslations(registry);
   registry.insert<ONNXDialect>();
 }
 
-/// The manifest's name of an element type, or "" if the runtime has none.
-static std::string dtypeName(Type type) {
+std::string getManifestDType(Type type) {
   if (type.isF32())
     return "f32";
   if (type.isF64())
@@ -68,25 +72,32 @@ static std::string dtypeName(Type type) {
   return "";
 }
 
-/// One manifest line for a graph input or output, or an error on `loc`;
-/// with `batched`, dim 0 is written as "?" (bound at run time).
-static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
-                                     Location loc, bool batched) {
+std::string getManifestTensorType(Type type, bool batched) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  std::string dtype = tensor ? dtypeName(tensor.getElementType()) : "";
-  std::string label = name ? name.getValue().str() : role.str();
+  std::string dtype = tensor ? getManifestDType(tensor.getElementType()) : "";
   if (!tensor || !tensor.hasStaticShape() || dtype.empty())
-    return emitError(loc) << role << " '" << label << "' has type " << type
-                          << ", which compiled models cannot take yet "
-                             "(static-shaped tensors of numbers only)";
-  std::string line = (role + " " + label + " " + dtype + " ").str();
+    return "";
+  std::string line = dtype + " ";
   if (tensor.getRank() == 0)
     line += "scalar";
   for (int64_t i = 0; i < tensor.getRank(); ++i)
     line += (i ? "," : "") + (i == 0 && batched
                                   ? std::string("?")
                                   : std::to_string(tensor.getDimSize(i)));
-  return line + "\n";
+  return line;
+}
+
+/// One manifest line for a graph input or output, or an error on `loc`;
+/// with `batched`, dim 0 is written as "?" (bound at run time).
+static FailureOr<std::string> ioLine(StringRef role, StringAttr name, Type type,
+                                     Location loc, bool batched) {
+  std::string label = name ? name.getValue().str() : role.str();
+  std::string tensor = getManifestTensorType(type, batched);
+  if (tensor.empty())
+    return emitError(loc) << role << " '" << label << "' has type " << type
+                          << ", which compiled models cannot take yet "
+                             "(static-shaped tensors of numbers only)";
+  return (role + " " + label + " " + tensor + "\n").str();
 }
 
 FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
@@ -104,10 +115,11 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   if (!module)
     return failure();
   func::FuncOp entry = module->lookupSymbol<func::FuncOp>("main");
-  std::string manifest =
-      "weft-manifest 1\nentry " + std::string(kEntryPointName) + "\n";
-  // The devices the model is compiled for: CPU code runs on every CPU
-  // device of the description, and the runtime schedules on them.
+  std::string manifest = "weft-manifest 1\n";
+  // The devices the model is compiled for. CPU code runs on every CPU
+  // device of a CPU-only description, and the runtime schedules on them; a
+  // description with a GPU gets its ops placed and partitioned.
+  bool placed = false;
   if (!options.devices.empty()) {
     std::string error;
     auto model = DeviceModel::load(options.devices, error);
@@ -115,20 +127,30 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
       return emitError(entry.getLoc()) << error;
     std::string names;
     for (const DeviceDescription &device : model->getDevices()) {
-      if (device.kind != DeviceKind::CPU)
+      if (device.kind != DeviceKind::CPU && device.kind != DeviceKind::CUDA)
         return emitError(entry.getLoc())
                << "device " << device.name << " of " << options.devices
-               << " needs code generation Weft does not have yet (CPU only)";
+               << " needs code generation Weft does not have (CPU and CUDA "
+                  "only)";
+      placed |= device.kind == DeviceKind::CUDA;
       names += (names.empty() ? "" : ",") + device.name;
     }
     manifest += "devices " + names + "\n";
   }
+  if (options.emit == EmitKind::PTX && !placed)
+    return emitError(entry.getLoc())
+           << "PTX needs a device description with a GPU (--devices)";
+
   // A dynamic batch, or a fixed one split into chunks: the code is compiled
   // for one chunk and the runtime calls it once per chunk.
   FailureOr<int64_t> chunk = specializeBatch(entry, options.splitBatch);
   if (failed(chunk))
     return failure();
   bool batched = *chunk > 0;
+  if (placed && batched)
+    return emitError(entry.getLoc())
+           << "a batch split into chunks or bound at run time is not "
+              "supported with a GPU in the device description yet";
   if (*chunk > 1)
     manifest += "chunk " + std::to_string(*chunk) + "\n";
   if (options.splitBatch > 0) // the batch the model was exported with
@@ -167,6 +189,9 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
     entry.removeArgAttr(i, "onnx.name");
   for (unsigned i = 0; i < entry.getNumResults(); ++i)
     entry.removeResultAttr(i, StringAttr::get(&context, "onnx.name"));
+  if (placed)
+    return compilePlacedModel(*module, options, manifest);
+  manifest += "entry " + std::string(kEntryPointName) + "\n";
   entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
 
   PassManager lower(&context);
@@ -174,10 +199,9 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   if (failed(lower.run(*module)))
     return failure();
   // The arena the runtime passes after the outputs, if buffers were planned.
-  if (auto arena = (*module)->getAttrOfType<IntegerAttr>(kArenaBytesAttrName)) {
-    manifest += "arena " + std::to_string(arena.getInt()) + "\n";
-    (*module)->removeAttr(kArenaBytesAttrName);
-  }
+  if (auto arena = getArenaBytes(*module, "main"))
+    manifest += "arena " + std::to_string(arena) + "\n";
+  (*module)->removeAttr(kArenaBytesAttrName);
   std::string target, error;
   auto object = emitHostObject(*module, options.optLevel, target, error);
   auto library = succeeded(object) ? linkSharedObject(*object, error)

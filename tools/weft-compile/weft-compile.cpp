@@ -41,9 +41,19 @@ static cl::opt<std::string> devices(
     cl::value_desc("host-2x.json"), cl::init(""));
 static cl::opt<std::string>
     variants("variants",
-             cl::desc("Which devices get code: all (CPU code runs on every CPU "
-                      "device)"),
-             cl::init("all"));
+             cl::desc("Which devices get code: placed (each partition for the "
+                      "device it is placed on) or all (GPU partitions also "
+                      "for the CPU, which runs them where no GPU is)"),
+             cl::init("placed"));
+static cl::opt<std::string>
+    strategy("strategy",
+             cl::desc("How ops are placed on a description with a GPU: heft, "
+                      "exact, chain-dp, min-cut, greedy or single=<device>"),
+             cl::init("heft"));
+static cl::opt<std::string> emit("emit",
+                                 cl::desc("What to write: artifact or ptx "
+                                          "(the GPU partitions' PTX, sm_90)"),
+                                 cl::init("artifact"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -61,11 +71,17 @@ int main(int argc, char **argv) {
                     "number of chunks\n";
     return 1;
   }
-  if (variants != "all") {
-    llvm::errs() << "weft-compile: error: --variants takes all (every device "
-                    "of the description gets code)\n";
+  if (variants != "all" && variants != "placed") {
+    llvm::errs() << "weft-compile: error: --variants takes placed or all\n";
     return 1;
   }
+  if (emit != "artifact" && emit != "ptx") {
+    llvm::errs() << "weft-compile: error: --emit takes artifact or ptx\n";
+    return 1;
+  }
+  options.allVariants = variants == "all";
+  options.strategy = strategy;
+  options.emit = emit == "ptx" ? weft::EmitKind::PTX : weft::EmitKind::Artifact;
   options.splitBatch = splitBatch;
   options.devices = devices;
   auto artifact = weft::compileModel(context, inputPath, options);

@@ -4,6 +4,9 @@
 #include "weft/Analysis/CostModel.h"
 #include "weft/Conversion/Passes.h"
 #include "weft/Target/CPU/Passes.h"
+#include "weft/Target/CUDA/Passes.h"
+
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
@@ -42,9 +45,12 @@ int main(int argc, char **argv) {
   weft::registerWeftPlacementPasses();
   weft::registerWeftConversionPasses();
   weft::registerWeftCPUPasses();
+  weft::registerWeftCUDAPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernels to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<weft::ONNXDialect, weft::WeftDialect>();
   weft::registerONNXCostModels(registry);
   return mlir::asMainReturnCode(

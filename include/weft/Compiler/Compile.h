@@ -16,6 +16,12 @@
 
 namespace weft {
 
+/// What the compiler writes.
+enum class EmitKind {
+  Artifact, ///< a .weft artifact
+  PTX,      ///< the PTX of the GPU partitions (for sm_90), for inspection
+};
+
 /// How to compile.
 struct CompileOptions {
   /// LLVM optimization level (0-3).
@@ -26,6 +32,14 @@ struct CompileOptions {
   /// A device description (built-in name or JSON file) whose devices the
   /// artifact names for the runtime; "" for none.
   std::string devices;
+  /// How ops are placed on the devices of a description with a GPU (a
+  /// `weft-place` strategy).
+  std::string strategy = "heft";
+  /// Whether partitions placed on a GPU also get CPU code the runtime runs
+  /// where the GPU is absent.
+  bool allVariants = false;
+  /// What to write.
+  EmitKind emit = EmitKind::Artifact;
 };
 
 /// Compiles the ONNX model at `modelPath` and returns the serialized

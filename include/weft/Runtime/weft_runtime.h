@@ -37,7 +37,8 @@ typedef enum weft_status {
   WEFT_UNSUPPORTED = 3,      /**< valid, but not something this runtime does */
   WEFT_NOT_FOUND = 4,        /**< a missing file or device */
   WEFT_INTERNAL = 5,         /**< a bug in Weft */
-  WEFT_UNAVAILABLE = 6       /**< a device that failed during a run */
+  WEFT_UNAVAILABLE = 6,      /**< a device that failed during a run */
+  WEFT_RESOURCE_EXHAUSTED = 7 /**< out of (device) memory */
 } weft_status;
 
 /** Element types. */

@@ -3,6 +3,8 @@
 #include "weft/Runtime/Device/Device.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -73,6 +75,37 @@ StatusOr<std::unique_ptr<Device>> createDevice(const std::string &spec) {
     factory = it->second;
   }
   return factory(int(index), options);
+}
+
+StatusOr<void *> Device::allocate(size_t bytes) {
+  void *pointer = nullptr;
+  if (posix_memalign(&pointer, 64, std::max<size_t>(64, (bytes + 63) / 64 * 64)) != 0)
+    return Status(StatusCode::ResourceExhausted,
+                  getName() + ": out of memory allocating " +
+                      std::to_string(bytes) + " bytes");
+  return pointer;
+}
+
+void Device::deallocate(void *pointer) { std::free(pointer); }
+
+Status Device::copyFromHost(void *device, const void *host, size_t bytes) {
+  if (bytes)
+    std::memcpy(device, host, bytes);
+  return Status::ok();
+}
+
+Status Device::copyToHost(void *host, const void *device, size_t bytes) {
+  if (bytes)
+    std::memcpy(host, device, bytes);
+  return Status::ok();
+}
+
+StatusOr<std::unique_ptr<Executable>>
+Device::loadProgram(std::string_view, const std::string &name,
+                    std::string_view) {
+  return Status(StatusCode::Unsupported,
+                getName() + " runs no loaded programs (asked for '" + name +
+                    "')");
 }
 
 } // namespace weft::runtime

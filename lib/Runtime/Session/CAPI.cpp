@@ -47,6 +47,8 @@ weft_status fail(const Status &status) {
     return WEFT_INTERNAL;
   case StatusCode::Unavailable:
     return WEFT_UNAVAILABLE;
+  case StatusCode::ResourceExhausted:
+    return WEFT_RESOURCE_EXHAUSTED;
   }
   return WEFT_INTERNAL;
 }

@@ -2,6 +2,7 @@
 //------------------------------===//
 
 #include "weft/Runtime/Session/Session.h"
+#include "Graph.h"
 #include "HostTarget.h"
 
 #include <dlfcn.h>
@@ -20,18 +21,30 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
   std::unique_ptr<Session> session(new Session());
   session->artifact = std::move(*artifact);
   const auto *manifest = session->artifact->findSection(SectionKind::Manifest);
-  const auto *code = session->artifact->findSection(SectionKind::HostCode);
-  if (!manifest || !code)
-    return Status(StatusCode::DataLoss,
-                  path + ": the artifact has no manifest or no host code");
+  if (!manifest)
+    return Status(StatusCode::DataLoss, path + ": the artifact has no manifest");
   WEFT_RETURN_IF_ERROR(session->loadManifest(manifest->view(), path));
+  // A model placed only on GPUs has no host code.
+  bool needsHostCode = !session->graph || session->graph->needsHostCode();
+  const auto *code = session->artifact->findSection(SectionKind::HostCode);
+  if (needsHostCode && !code)
+    return Status(StatusCode::DataLoss, path + ": the artifact has no host code");
   if (const auto *target = session->artifact->findSection(SectionKind::Target))
     WEFT_RETURN_IF_ERROR(checkHostTarget(target->view(), path));
-  WEFT_RETURN_IF_ERROR(session->loadHostCode(*code, path));
+  if (code)
+    WEFT_RETURN_IF_ERROR(session->loadHostCode(*code, path));
+  if (session->graph) {
+    void *library = session->library;
+    WEFT_RETURN_IF_ERROR(session->graph->load(
+        *session->artifact, path, [library](const std::string &name) {
+          return library ? dlsym(library, name.c_str()) : nullptr;
+        }));
+  }
   return session;
 }
 
 Session::~Session() {
+  graph.reset(); // before the host code it calls goes
   for (void *arena : freeArenas)
     std::free(arena);
   if (library)
@@ -110,6 +123,14 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
       arenaBytes = uint64_t(bytes);
       continue;
     }
+    if (Graph::isGraphLine(kind)) {
+      if (!graph)
+        graph = std::make_unique<Graph>();
+      std::string why = graph->parseLine(kind, words);
+      if (!why.empty())
+        return bad(why + " ('" + line + "')");
+      continue;
+    }
     if (kind != "input" && kind != "output")
       return bad("unknown line '" + line + "'");
     TensorSpec spec;
@@ -134,8 +155,13 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
     }
     (kind == "input" ? inputs : outputs).push_back(std::move(spec));
   }
-  if (entryName.empty())
+  if (graph) {
+    std::string why = graph->verify(inputs, outputs);
+    if (!why.empty())
+      return bad(why);
+  } else if (entryName.empty()) {
     return bad("no entry point");
+  }
   bool anyBatched = false, allBatched = true;
   for (const auto *list : {&inputs, &outputs})
     for (const TensorSpec &spec : *list) {
@@ -179,6 +205,8 @@ Status Session::loadHostCode(const Artifact::Section &code,
                       ": the host code does not load here (compiled for "
                       "another machine?): " +
                       dlerror());
+  if (entryName.empty()) // a graph's tasks name their entry points
+    return Status::ok();
   entry =
       reinterpret_cast<void (*)(void **)>(dlsym(library, entryName.c_str()));
   if (!entry)
@@ -189,23 +217,6 @@ Status Session::loadHostCode(const Artifact::Section &code,
 }
 
 namespace {
-
-/// A memref descriptor {allocated, aligned, offset, sizes[r], strides[r]}
-/// over contiguous data, as 8-byte words.
-std::vector<int64_t> describe(void *data, const int64_t *shape, size_t rank) {
-  std::vector<int64_t> words(3 + 2 * rank);
-  auto pointer = reinterpret_cast<int64_t>(data);
-  words[0] = pointer;
-  words[1] = pointer;
-  words[2] = 0;
-  int64_t stride = 1;
-  for (size_t i = rank; i-- > 0;) {
-    words[3 + i] = shape[i];
-    words[3 + rank + i] = stride;
-    stride *= shape[i];
-  }
-  return words;
-}
 
 /// "input 'x': expected shape [..] f32, got [..] f32", or ok.
 Status checkView(const char *role, const TensorSpec &spec,
@@ -398,14 +409,16 @@ Status Session::runOnce(const std::vector<TensorView> &inputViews,
     WEFT_RETURN_IF_ERROR(
         checkView("input", inputs[i], inputViews[i], chunkRows));
     descriptors.push_back(
-        describe(inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
+        describeMemRef(inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
     WEFT_RETURN_IF_ERROR(
         checkView("output", outputs[i], outputViews[i], chunkRows));
-    descriptors.push_back(describe(outputViews[i].data, outputViews[i].shape,
+    descriptors.push_back(describeMemRef(outputViews[i].data, outputViews[i].shape,
                                    outputViews[i].rank));
   }
+  if (graph)
+    return graph->run(inputViews, outputViews);
   void *arena = nullptr;
   if (arenaBytes > 0) {
     arena = acquireArena();
@@ -414,7 +427,7 @@ Status Session::runOnce(const std::vector<TensorView> &inputViews,
                                               std::to_string(arenaBytes) +
                                               "-byte arena");
     int64_t size = int64_t(arenaBytes);
-    descriptors.push_back(describe(arena, &size, 1));
+    descriptors.push_back(describeMemRef(arena, &size, 1));
   }
   std::vector<void *> args;
   for (auto &d : descriptors)

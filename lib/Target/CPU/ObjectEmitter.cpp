@@ -36,29 +36,37 @@ llvm::ArrayRef<llvm::StringRef> getCheckableCPUFeatures() {
 }
 namespace {
 
-/// Adds `void weft_main(void **args)`, which passes args[i] as the i-th
-/// argument of `_mlir_ciface_main`.
-bool addPackedEntryPoint(llvm::Module &module, std::string &error) {
-  llvm::Function *target = module.getFunction("_mlir_ciface_main");
-  if (!target) {
-    error = "the lowered module has no C interface for @main";
-    return false;
-  }
+/// Adds `void weft_<f>(void **args)` for every function `f` with a C
+/// interface (`_mlir_ciface_<f>`), which passes args[i] as its i-th argument.
+bool addPackedEntryPoints(llvm::Module &module, std::string &error) {
   llvm::LLVMContext &context = module.getContext();
   auto *ptrType = llvm::PointerType::get(context, 0);
   auto *entryType =
       llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptrType}, false);
-  auto *entry = llvm::Function::Create(
-      entryType, llvm::Function::ExternalLinkage, kEntryPointName, module);
-  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", entry));
-  llvm::SmallVector<llvm::Value *> args;
-  for (unsigned i = 0; i < target->arg_size(); ++i) {
-    llvm::Value *slot =
-        builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
-    args.push_back(builder.CreateLoad(ptrType, slot));
+  llvm::SmallVector<llvm::Function *> targets;
+  for (llvm::Function &function : module)
+    if (function.getName().starts_with("_mlir_ciface_") &&
+        !function.isDeclaration())
+      targets.push_back(&function);
+  if (targets.empty()) {
+    error = "the lowered module has no function with a C interface";
+    return false;
   }
-  builder.CreateCall(target, args);
-  builder.CreateRetVoid();
+  for (llvm::Function *target : targets) {
+    std::string name =
+        "weft_" + target->getName().drop_front(strlen("_mlir_ciface_")).str();
+    auto *entry = llvm::Function::Create(
+        entryType, llvm::Function::ExternalLinkage, name, module);
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", entry));
+    llvm::SmallVector<llvm::Value *> args;
+    for (unsigned i = 0; i < target->arg_size(); ++i) {
+      llvm::Value *slot =
+          builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
+      args.push_back(builder.CreateLoad(ptrType, slot));
+    }
+    builder.CreateCall(target, args);
+    builder.CreateRetVoid();
+  }
   return true;
 }
 
@@ -76,7 +84,7 @@ FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
     error = "cannot translate the lowered module to LLVM IR";
     return failure();
   }
-  if (!addPackedEntryPoint(*llvmModule, error))
+  if (!addPackedEntryPoints(*llvmModule, error))
     return failure();
 
   llvm::InitializeNativeTarget();

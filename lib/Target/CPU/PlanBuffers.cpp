@@ -6,6 +6,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include <algorithm>
+#include <mutex>
 #include <tuple>
 
 namespace weft {
@@ -170,12 +171,26 @@ struct PlanBuffersPass : impl::PlanBuffersPassBase<PlanBuffersPass> {
     }
     numPlanned += buffers.size();
     numArenaBytes += arenaBytes;
-    if (auto module = func->getParentOfType<ModuleOp>())
-      module->setAttr(
-          kArenaBytesAttrName,
-          IntegerAttr::get(IntegerType::get(context, 64), arenaBytes));
+    if (auto module = func->getParentOfType<ModuleOp>()) {
+      // One entry per function, in a dictionary on the module: functions
+      // are planned in parallel, so each replaces only its own entry.
+      static std::mutex mutex;
+      std::lock_guard<std::mutex> lock(mutex);
+      NamedAttrList sizes;
+      if (auto old = module->getAttrOfType<DictionaryAttr>(kArenaBytesAttrName))
+        sizes.append(old.getValue());
+      sizes.set(func.getSymNameAttr(),
+                IntegerAttr::get(IntegerType::get(context, 64), arenaBytes));
+      module->setAttr(kArenaBytesAttrName, sizes.getDictionary(context));
+    }
   }
 };
 
 } // namespace
+int64_t getArenaBytes(ModuleOp module, StringRef function) {
+  auto sizes = module->getAttrOfType<DictionaryAttr>(kArenaBytesAttrName);
+  auto bytes = sizes ? sizes.getAs<IntegerAttr>(function) : IntegerAttr();
+  return bytes ? bytes.getInt() : 0;
+}
+
 } // namespace weft

@@ -3,7 +3,7 @@
 // %a dies (last read) before %c is allocated: they share offset 0; %b lives
 // across both and gets its own bytes. The arena is the function's new last
 // argument, its size recorded on the module.
-// CHECK: module attributes {weft.arena_bytes = 8192 : i64}
+// CHECK: module attributes {weft.arena_bytes = {chain = 8192 : i64}}
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME: %[[ARENA:[a-z0-9]+]]: memref<8192xi8>
 // CHECK: %[[C0:.*]] = arith.constant 0 : index

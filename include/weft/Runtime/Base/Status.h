@@ -24,6 +24,7 @@ enum class StatusCode {
   NotFound,        ///< a file or device that is not there
   Internal,        ///< a bug in Weft
   Unavailable,     ///< a device that failed or went away during a run
+  ResourceExhausted, ///< out of (device) memory; smaller work may still fit
 };
 
 /// Success, or a code and a message.

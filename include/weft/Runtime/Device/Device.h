@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weft::runtime {
@@ -23,6 +24,17 @@ class Device;
 
 /// Work for a device: runs on the device's worker thread, is told the device.
 using Kernel = std::function<Status(Device &)>;
+
+/// Code a device loaded (a CUDA program of the artifact): runs on the device
+/// with its arguments in the device's memory.
+class Executable {
+public:
+  virtual ~Executable() = default;
+  /// Runs once with `args` (the program's inputs, then its outputs, each a
+  /// pointer into the device's memory); returns when the results are there.
+  /// Safe to call from several threads at once.
+  virtual Status run(const std::vector<void *> &args) = 0;
+};
 
 /// A device of some kind ("cpu", "cuda", ...), named "<kind>:<index>".
 class Device {
@@ -37,6 +49,24 @@ public:
   /// Runs `kernel` on this device; returns when it is done. A device that
   /// failed for good returns a status with code Unavailable.
   virtual Status execute(const Kernel &kernel) = 0;
+
+  /// Whether the device computes on host memory (then the memory functions
+  /// below are plain host allocations and copies).
+  virtual bool usesHostMemory() const { return true; }
+  /// Allocates `bytes` of the device's memory (64-byte aligned); a device
+  /// out of memory returns ResourceExhausted and stays usable.
+  virtual StatusOr<void *> allocate(size_t bytes);
+  /// Frees what `allocate` returned (null is ignored).
+  virtual void deallocate(void *pointer);
+  /// Copies host memory into the device's memory, and back.
+  virtual Status copyFromHost(void *device, const void *host, size_t bytes);
+  virtual Status copyToHost(void *host, const void *device, size_t bytes);
+  /// Loads `code` (for a CUDA device: the artifact's GpuCode section),
+  /// program `name` of it, with the constants it reads from `weights` (the
+  /// Weights section). Devices that run no loaded code return Unsupported.
+  virtual StatusOr<std::unique_ptr<Executable>>
+  loadProgram(std::string_view code, const std::string &name,
+              std::string_view weights);
 
 protected:
   explicit Device(std::string name) : name(std::move(name)) {}

@@ -22,6 +22,8 @@
 
 namespace weft::runtime {
 
+class Graph;
+
 /// Element types that cross the runtime's interface.
 enum class DType {
   F32,
@@ -161,6 +163,9 @@ private:
 
   std::unique_ptr<Artifact> artifact;
   std::vector<TensorSpec> inputs, outputs;
+  /// Tasks on several devices, for a model compiled for a description with
+  /// a GPU (else one entry point runs the whole model).
+  std::unique_ptr<Graph> graph;
   std::string entryName;
   void *library = nullptr;
   int hostCodeFd = -1; ///< the memfd the host code was loaded from

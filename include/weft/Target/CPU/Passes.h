@@ -6,12 +6,17 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace weft {
 
-/// The module attribute holding the arena size (bytes) of the entry point.
+/// The module attribute holding the arena size (bytes) of each function
+/// that has one: a dictionary from function name to size.
 constexpr const char *kArenaBytesAttrName = "weft.arena_bytes";
+
+/// The arena bytes `weft-plan-buffers` gave `function` (0 if none).
+int64_t getArenaBytes(mlir::ModuleOp module, llvm::StringRef function);
 
 #define GEN_PASS_DECL
 #include "weft/Target/CPU/Passes.h.inc"

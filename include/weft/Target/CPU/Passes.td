@@ -17,7 +17,8 @@ def PlanBuffersPass : Pass<"weft-plan-buffers", "mlir::func::FuncOp"> {
     aligned. The function gets
     one more argument, the arena (`memref<Nxi8>`), each planned alloc becomes
     a `memref.view` into it and its dealloc goes; the module records the
-    arena's size in `weft.arena_bytes`, which the compiler writes into the
+    arena's size in its `weft.arena_bytes` dictionary, under the function's
+    name, which the compiler writes into the
     artifact's manifest so the runtime provides the arena.
 
     ```mlir
