@@ -137,9 +137,11 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
     }
     manifest += "devices " + names + "\n";
   }
-  if (options.emit == EmitKind::PTX && !placed)
+  if ((options.emit == EmitKind::PTX ||
+       options.emit == EmitKind::CUDAProgram) &&
+      !placed)
     return emitError(entry.getLoc())
-           << "PTX needs a device description with a GPU (--devices)";
+           << "GPU code needs a device description with a GPU (--devices)";
 
   // A dynamic batch, or a fixed one split into chunks: the code is compiled
   // for one chunk and the runtime calls it once per chunk.
@@ -209,6 +211,8 @@ FailureOr<std::string> compileModel(MLIRContext &context, StringRef modelPath,
   if (failed(library))
     return emitError(module->getLoc()) << error;
 
+  if (options.emit == EmitKind::Manifest)
+    return manifest;
   using runtime::format::SectionKind;
   runtime::ArtifactWriter writer;
   writer.addSection(SectionKind::Manifest, manifest);

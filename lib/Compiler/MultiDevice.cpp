@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Manifest.h"
 #include "MultiDevice.h"
+#include "Manifest.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/Weft/IR/WeftAttrs.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
@@ -38,8 +38,7 @@ bool isGPU(StringRef device) { return device.starts_with("cuda:"); }
 OwningOpRef<ModuleOp> extractFunctions(ModuleOp module,
                                        const llvm::StringSet<> &keep) {
   OwningOpRef<ModuleOp> copy = module.clone();
-  for (auto func :
-       llvm::make_early_inc_range(copy->getOps<func::FuncOp>())) {
+  for (auto func : llvm::make_early_inc_range(copy->getOps<func::FuncOp>())) {
     if (!keep.contains(func.getSymName())) {
       func.erase();
       continue;
@@ -48,6 +47,18 @@ OwningOpRef<ModuleOp> extractFunctions(ModuleOp module,
     func->removeAttr(WeftDialect::getDeviceAttrName());
   }
   return copy;
+}
+
+/// Outputs that are constants get an Identity op, which placement puts on a
+/// device like any other: a task then computes them.
+void computeConstantOutputs(func::FuncOp main) {
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  OpBuilder builder(ret);
+  for (OpOperand &operand : ret->getOpOperands())
+    if (operand.get().getDefiningOp<ONNXConstantOp>())
+      operand.set(ONNXIdentityOp::create(builder, ret.getLoc(),
+                                         operand.get().getType(), operand.get())
+                      .getResult());
 }
 
 /// Moves the constants @main passes to tasks (and transfers) into the
@@ -130,9 +141,9 @@ describeGraph(func::FuncOp main, llvm::StringSet<> &cpuFunctions,
   for (auto [index, arg] : llvm::enumerate(main.getArguments())) {
     if (failed(number(arg)))
       return failure();
-    lines.push_back({"bind input " + std::to_string(index) + " " +
-                         std::to_string(ids[arg]),
-                     ""});
+    lines.push_back(
+        {"bind input " + std::to_string(index) + " " + std::to_string(ids[arg]),
+         ""});
   }
   for (Operation &op : main.getBody().front()) {
     if (auto task = dyn_cast<TaskOp>(op)) {
@@ -184,6 +195,7 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
                                           std::string manifest) {
   MLIRContext *context = module.getContext();
   context->loadDialect<WeftDialect>();
+  computeConstantOutputs(module.lookupSymbol<func::FuncOp>("main"));
   PassManager place(context);
   AttachDevicesPassOptions attach;
   attach.description = options.devices;
@@ -215,9 +227,12 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
       return getPTX(*gpuModule, "sm_90");
     if (failed(writeCUDAPrograms(*gpuModule, gpu)))
       return failure();
-  } else if (options.emit == EmitKind::PTX) {
+    if (options.emit == EmitKind::CUDAProgram)
+      return gpu.code;
+  } else if (options.emit == EmitKind::PTX ||
+             options.emit == EmitKind::CUDAProgram) {
     return emitError(main.getLoc())
-           << "no op was placed on a GPU, so there is no PTX";
+           << "no op was placed on a GPU, so there is no GPU code";
   }
 
   // CPU partitions, and the CPU variants of GPU partitions if asked for.
@@ -255,6 +270,8 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
     manifest += "\n";
   }
 
+  if (options.emit == EmitKind::Manifest)
+    return manifest;
   using runtime::format::SectionKind;
   runtime::ArtifactWriter writer;
   writer.addSection(SectionKind::Manifest, manifest);

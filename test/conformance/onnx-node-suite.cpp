@@ -29,6 +29,8 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 using namespace mlir;
 namespace rt = weft::runtime;
@@ -37,6 +39,63 @@ namespace {
 
 /// Compiles `modelPath` into an artifact at `artifactPath`; "" or the first
 /// error.
+/// How the suite compiles: for the host's CPU, or placed on a device
+/// description (with CPU variants, so GPU tasks run here too).
+weft::CompileOptions suiteOptions;
+
+/// The PTX for `arch` of every kernel module in an artifact's GpuCode
+/// section ("" if none), each as one file's text.
+std::vector<std::string> extractPTX(const std::string &artifactPath,
+                                    const std::string &arch) {
+  std::vector<std::string> modules;
+  auto artifact = rt::Artifact::open(artifactPath);
+  if (!artifact)
+    return modules;
+  const auto *code = (*artifact)->findSection(rt::format::SectionKind::GpuCode);
+  if (!code)
+    return modules;
+  std::string_view text = code->view();
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos)
+      break;
+    std::istringstream line{std::string(text.substr(at, end - at))};
+    at = end + 1;
+    std::string kind, name, moduleArch;
+    size_t bytes = 0;
+    if (!(line >> kind) || kind != "module" ||
+        !(line >> name >> moduleArch >> bytes) || at + bytes > text.size())
+      continue;
+    if (moduleArch == arch)
+      modules.emplace_back(text.substr(at, bytes));
+    at += bytes + 1;
+  }
+  return modules;
+}
+
+/// Runs `ptxas -arch=<arch>` on each PTX module; returns its complaint or "".
+std::string assemblePTX(const std::string &ptxas,
+                        const std::vector<std::string> &modules,
+                        const std::string &scratch, const std::string &arch) {
+  for (const std::string &ptx : modules) {
+    std::string path = scratch + "/kernels.ptx", log = scratch + "/ptxas.log";
+    {
+      std::ofstream out(path);
+      out << ptx;
+    }
+    std::string command = "'" + ptxas + "' -arch=" + arch + " '" + path +
+                          "' -o /dev/null > '" + log + "' 2>&1";
+    if (std::system(command.c_str()) != 0) {
+      std::ifstream in(log);
+      std::string first;
+      std::getline(in, first);
+      return "ptxas -arch=" + arch + " rejects the PTX: " + first;
+    }
+  }
+  return "";
+}
+
 std::string compile(const std::string &modelPath,
                     const std::string &artifactPath) {
   DialectRegistry registry;
@@ -49,7 +108,7 @@ std::string compile(const std::string &modelPath,
       first = d.str();
     return success();
   });
-  weft::CompileOptions options;
+  weft::CompileOptions options = suiteOptions;
   options.optLevel = 2; // the suite compiles ~1000 models
   auto artifact = weft::compileModel(context, modelPath, options);
   if (failed(artifact))
@@ -80,7 +139,7 @@ rt::StatusOr<rt::Tensor> readTestTensor(const std::string &path,
 
 int main(int argc, char **argv) {
   std::vector<std::string> roots;
-  std::string filter, expectPath;
+  std::string filter, expectPath, ptxas, keepPath;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -90,6 +149,14 @@ int main(int argc, char **argv) {
       filter = argv[++i];
     else if (arg == "--expect" && i + 1 < argc)
       expectPath = argv[++i];
+    else if (arg == "--devices" && i + 1 < argc)
+      suiteOptions.devices = argv[++i];
+    else if (arg == "--variants" && i + 1 < argc)
+      suiteOptions.allVariants = std::string(argv[++i]) == "all";
+    else if (arg == "--ptxas" && i + 1 < argc)
+      ptxas = argv[++i];
+    else if (arg == "--keep" && i + 1 < argc)
+      keepPath = argv[++i];
     else
       roots.push_back(arg);
   }
@@ -118,6 +185,9 @@ int main(int argc, char **argv) {
     std::string artifact =
         (scratch + "/" + llvm::sys::path::filename(test) + ".weft").str();
     std::string problem = compile(test + "/model.onnx", artifact);
+    if (problem.empty() && !ptxas.empty())
+      problem = assemblePTX(ptxas, extractPTX(artifact, "sm_90"),
+                            scratch.str().str(), "sm_90");
     int dataSets = 0;
     if (problem.empty()) {
       auto session = rt::Session::create(artifact);
@@ -155,6 +225,24 @@ int main(int argc, char **argv) {
         }
       }
     }
+    // Artifacts of passing tests are kept, with their test data, where asked
+    // (for a machine with a GPU and no compiler).
+    if (problem.empty() && dataSets > 0 && !keepPath.empty()) {
+      std::string kept = keepPath + "/" + name;
+      llvm::sys::fs::create_directories(kept);
+      llvm::sys::fs::copy_file(artifact, kept + "/model.weft");
+      for (int set = 0; set < dataSets; ++set) {
+        std::string from = test + "/test_data_set_" + std::to_string(set);
+        std::string to = kept + "/test_data_set_" + std::to_string(set);
+        llvm::sys::fs::create_directories(to);
+        std::error_code ec;
+        for (llvm::sys::fs::directory_iterator it(from, ec), end;
+             it != end && !ec; it.increment(ec))
+          llvm::sys::fs::copy_file(
+              it->path(),
+              to + "/" + llvm::sys::path::filename(it->path()).str());
+      }
+    }
     llvm::sys::fs::remove(artifact);
     bool listed = expected.count(name) != 0;
     auto &counts =
@@ -185,6 +273,8 @@ int main(int argc, char **argv) {
       counts[i] += after[i] - before[i];
     llvm::outs().flush();
   }
+  llvm::sys::fs::remove(scratch + "/kernels.ptx");
+  llvm::sys::fs::remove(scratch + "/ptxas.log");
   llvm::sys::fs::remove(scratch);
   for (const auto &[suite, counts] : bySuite)
     llvm::outs() << "node-suite " << suite << ": " << counts[0] << " passed, "

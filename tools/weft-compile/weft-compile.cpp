@@ -50,10 +50,12 @@ static cl::opt<std::string>
              cl::desc("How ops are placed on a description with a GPU: heft, "
                       "exact, chain-dp, min-cut, greedy or single=<device>"),
              cl::init("heft"));
-static cl::opt<std::string> emit("emit",
-                                 cl::desc("What to write: artifact or ptx "
-                                          "(the GPU partitions' PTX, sm_90)"),
-                                 cl::init("artifact"));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("What to write: artifact, manifest, ptx "
+                  "(the GPU partitions' PTX for sm_90) "
+                  "or cuda-program"),
+         cl::init("artifact"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -75,13 +77,18 @@ int main(int argc, char **argv) {
     llvm::errs() << "weft-compile: error: --variants takes placed or all\n";
     return 1;
   }
-  if (emit != "artifact" && emit != "ptx") {
-    llvm::errs() << "weft-compile: error: --emit takes artifact or ptx\n";
+  if (emit != "artifact" && emit != "ptx" && emit != "manifest" &&
+      emit != "cuda-program") {
+    llvm::errs() << "weft-compile: error: --emit takes artifact, manifest, "
+                    "ptx or cuda-program\n";
     return 1;
   }
   options.allVariants = variants == "all";
   options.strategy = strategy;
-  options.emit = emit == "ptx" ? weft::EmitKind::PTX : weft::EmitKind::Artifact;
+  options.emit = emit == "ptx"            ? weft::EmitKind::PTX
+                 : emit == "manifest"     ? weft::EmitKind::Manifest
+                 : emit == "cuda-program" ? weft::EmitKind::CUDAProgram
+                                          : weft::EmitKind::Artifact;
   options.splitBatch = splitBatch;
   options.devices = devices;
   auto artifact = weft::compileModel(context, inputPath, options);

@@ -18,8 +18,10 @@ namespace weft {
 
 /// What the compiler writes.
 enum class EmitKind {
-  Artifact, ///< a .weft artifact
-  PTX,      ///< the PTX of the GPU partitions (for sm_90), for inspection
+  Artifact,    ///< a .weft artifact
+  PTX,         ///< the PTX of the GPU partitions (for sm_90), for inspection
+  Manifest,    ///< the artifact's manifest (text), for inspection
+  CUDAProgram, ///< the GPU partitions' CUDA programs (text), for inspection
 };
 
 /// How to compile.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <set>
 
 namespace weft::runtime {
@@ -30,7 +31,9 @@ std::vector<int64_t> describeMemRef(void *data, const int64_t *shape,
 namespace {
 
 /// Whether a device of this name computes on host memory.
-bool isHostDevice(const std::string &name) { return name.rfind("cpu:", 0) == 0; }
+bool isHostDevice(const std::string &name) {
+  return name.rfind("cpu:", 0) == 0;
+}
 
 /// Parses "3,4,7" (or "-", none) into value ids below `count`.
 bool parseIds(const std::string &text, size_t count, std::vector<int> &ids) {
@@ -120,8 +123,7 @@ std::string Graph::parseLine(const std::string &kind,
     long long from = -1, to = -1;
     if (!(words >> from >> to >> step.from >> step.device) || from < 0 ||
         to < 0 || size_t(from) >= values.size() ||
-        size_t(to) >= values.size() ||
-        values[from].bytes != values[to].bytes)
+        size_t(to) >= values.size() || values[from].bytes != values[to].bytes)
       return "a transfer needs two known values of one size and two devices";
     step.inputs = {int(from)};
     step.outputs = {int(to)};
@@ -188,16 +190,21 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
     }
     for (const Step &other : steps)
       if (other.isTask && other.device == step.device && !other.hasHostCode)
-        return Status(device.getStatus().getCode(),
-                      source + ": the model needs " + step.device +
-                          ", which is not available: " +
-                          device.getStatus().getMessage() +
-                          " (compile with --variants all to run its tasks on "
-                          "the CPU where it is absent)");
-    std::cerr << "weft: " << step.device
-              << " is not available (" << device.getStatus().getMessage()
-              << "); its tasks run on their CPU code instead\n";
+        return Status(
+            device.getStatus().getCode(),
+            source + ": the model needs " + step.device +
+                ", which is not available: " + device.getStatus().getMessage() +
+                " (compile with --variants all to run its tasks on "
+                "the CPU where it is absent)");
     fallenBack.insert(step.device);
+    // Said once per process and device, however many sessions load.
+    static std::mutex mutex;
+    static std::set<std::string> told;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (told.insert(step.device).second)
+      std::cerr << "weft: " << step.device << " is not available ("
+                << device.getStatus().getMessage()
+                << "); its tasks run on their CPU code instead\n";
   }
   const auto *code = artifact.findSection(SectionKind::GpuCode);
   const auto *weights = artifact.findSection(SectionKind::Weights);
@@ -209,8 +216,8 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
     }
     auto it = devices.find(step.device);
     if (it == devices.end()) { // the host runs it
-      step.hostEntry = reinterpret_cast<void (*)(void **)>(
-          lookup("weft_" + step.function));
+      step.hostEntry =
+          reinterpret_cast<void (*)(void **)>(lookup("weft_" + step.function));
       if (!step.hostEntry)
         return Status(StatusCode::DataLoss,
                       source + ": the host code has no entry point 'weft_" +
@@ -222,9 +229,9 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
                     source + ": the artifact has no GPU code for " +
                         step.function);
     step.runner = it->second.get();
-    auto program = step.runner->loadProgram(
-        code->view(), step.function,
-        weights ? weights->view() : std::string_view());
+    auto program = step.runner->loadProgram(code->view(), step.function,
+                                            weights ? weights->view()
+                                                    : std::string_view());
     if (!program)
       return Status(program.getStatus().getCode(),
                     source + ": " + program.getStatus().getMessage());
@@ -252,9 +259,9 @@ public:
   StatusOr<void *> allocateHost(size_t bytes) {
     void *pointer = nullptr;
     if (posix_memalign(&pointer, 64, std::max<size_t>(64, bytes)) != 0)
-      return Status(StatusCode::ResourceExhausted,
-                    "out of host memory for " + std::to_string(bytes) +
-                        " bytes");
+      return Status(StatusCode::ResourceExhausted, "out of host memory for " +
+                                                       std::to_string(bytes) +
+                                                       " bytes");
     hostOwned.push_back(pointer);
     return pointer;
   }

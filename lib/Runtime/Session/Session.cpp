@@ -22,13 +22,15 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
   session->artifact = std::move(*artifact);
   const auto *manifest = session->artifact->findSection(SectionKind::Manifest);
   if (!manifest)
-    return Status(StatusCode::DataLoss, path + ": the artifact has no manifest");
+    return Status(StatusCode::DataLoss,
+                  path + ": the artifact has no manifest");
   WEFT_RETURN_IF_ERROR(session->loadManifest(manifest->view(), path));
   // A model placed only on GPUs has no host code.
   bool needsHostCode = !session->graph || session->graph->needsHostCode();
   const auto *code = session->artifact->findSection(SectionKind::HostCode);
   if (needsHostCode && !code)
-    return Status(StatusCode::DataLoss, path + ": the artifact has no host code");
+    return Status(StatusCode::DataLoss,
+                  path + ": the artifact has no host code");
   if (const auto *target = session->artifact->findSection(SectionKind::Target))
     WEFT_RETURN_IF_ERROR(checkHostTarget(target->view(), path));
   if (code)
@@ -408,14 +410,14 @@ Status Session::runOnce(const std::vector<TensorView> &inputViews,
   for (size_t i = 0; i < inputs.size(); ++i) {
     WEFT_RETURN_IF_ERROR(
         checkView("input", inputs[i], inputViews[i], chunkRows));
-    descriptors.push_back(
-        describeMemRef(inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
+    descriptors.push_back(describeMemRef(
+        inputViews[i].data, inputViews[i].shape, inputViews[i].rank));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
     WEFT_RETURN_IF_ERROR(
         checkView("output", outputs[i], outputViews[i], chunkRows));
-    descriptors.push_back(describeMemRef(outputViews[i].data, outputViews[i].shape,
-                                   outputViews[i].rank));
+    descriptors.push_back(describeMemRef(
+        outputViews[i].data, outputViews[i].shape, outputViews[i].rank));
   }
   if (graph)
     return graph->run(inputViews, outputViews);

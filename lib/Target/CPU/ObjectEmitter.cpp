@@ -57,7 +57,8 @@ bool addPackedEntryPoints(llvm::Module &module, std::string &error) {
         "weft_" + target->getName().drop_front(strlen("_mlir_ciface_")).str();
     auto *entry = llvm::Function::Create(
         entryType, llvm::Function::ExternalLinkage, name, module);
-    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", entry));
+    llvm::IRBuilder<> builder(
+        llvm::BasicBlock::Create(context, "entry", entry));
     llvm::SmallVector<llvm::Value *> args;
     for (unsigned i = 0; i < target->arg_size(); ++i) {
       llvm::Value *slot =

@@ -11,6 +11,9 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace weft {
 #define GEN_PASS_DEF_MAPTOGPUPASS
@@ -37,6 +40,48 @@ gpu::LaunchOp createLaunch(OpBuilder &builder, Operation *op, int64_t blocks,
   auto terminator = gpu::TerminatorOp::create(builder, loc);
   builder.setInsertionPoint(terminator);
   return launch;
+}
+
+/// Whether `op` only computes a value from its operands or reads one: it
+/// can run again inside a kernel instead of on the host.
+bool isRecomputable(Operation *op) {
+  if (isa<arith::ConstantOp, memref::GetGlobalOp>(op) ||
+      isa<ViewLikeOpInterface>(op))
+    return false; // stay on the host, as kernel arguments
+  return isPure(op) || isa<memref::LoadOp>(op);
+}
+
+/// Copies into `loop` the top-level scalar code its body reads (a Trilu's k
+/// loaded from an input, arithmetic on it), so no value crosses from a
+/// kernel to the host.
+void sinkScalarCode(scf::ParallelOp loop) {
+  Block *top = loop->getBlock();
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(loop.getRegion(), captured);
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> worklist(captured.begin(), captured.end());
+  while (!worklist.empty()) {
+    Operation *def = worklist.pop_back_val().getDefiningOp();
+    if (!def || def->getBlock() != top || !isRecomputable(def) ||
+        !slice.insert(def))
+      continue;
+    llvm::append_range(worklist, def->getOperands());
+  }
+  if (slice.empty())
+    return;
+  SmallVector<Operation *> ordered(slice.begin(), slice.end());
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  OpBuilder builder = OpBuilder::atBlockBegin(loop.getBody());
+  IRMapping mapping;
+  for (Operation *op : ordered)
+    builder.clone(*op, mapping);
+  for (Operation *op : ordered)
+    for (auto [old, copy] :
+         llvm::zip(op->getResults(), mapping.lookup(op)->getResults()))
+      old.replaceUsesWithIf(copy, [&](OpOperand &use) {
+        return loop->isProperAncestor(use.getOwner());
+      });
 }
 
 struct MapToGPUPass : impl::MapToGPUPassBase<MapToGPUPass> {
@@ -76,8 +121,8 @@ struct MapToGPUPass : impl::MapToGPUPassBase<MapToGPUPass> {
                               launch.getBlockSize().x),
         launch.getThreadIds().x);
     Value end = arith::ConstantIndexOp::create(builder, loc, total);
-    Value inRange = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::ult, id, end);
+    Value inRange =
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, id, end);
     auto guard = scf::IfOp::create(builder, loc, inRange, false);
     builder.setInsertionPoint(guard.thenBlock()->getTerminator());
     // Innermost dim fastest: index_i = (id / suffix_i) mod extent_i.
@@ -85,7 +130,8 @@ struct MapToGPUPass : impl::MapToGPUPassBase<MapToGPUPass> {
     int64_t suffix = 1;
     for (int64_t i = int64_t(extents.size()) - 1; i >= 0; --i) {
       Value index = arith::DivUIOp::create(
-          builder, loc, id, arith::ConstantIndexOp::create(builder, loc, suffix));
+          builder, loc, id,
+          arith::ConstantIndexOp::create(builder, loc, suffix));
       if (i > 0)
         index = arith::RemUIOp::create(
             builder, loc, index,
@@ -105,26 +151,61 @@ struct MapToGPUPass : impl::MapToGPUPassBase<MapToGPUPass> {
     return success();
   }
 
-  void mapSequential(Operation *op) {
-    OpBuilder builder(op);
-    createLaunch(builder, op, 1, 1);
-    op->moveBefore(builder.getInsertionBlock(), builder.getInsertionPoint());
+  /// Moves `ops` (scalar code, in order) into one single-thread launch
+  /// before `before`; fails if the host needs a value they compute.
+  LogicalResult mapSequential(ArrayRef<Operation *> ops, Operation *before) {
+    if (ops.empty())
+      return success();
+    llvm::SmallPtrSet<Operation *, 8> moved(ops.begin(), ops.end());
+    for (Operation *op : ops)
+      for (Operation *user : op->getUsers())
+        if (!moved.contains(op->getBlock()->findAncestorOpInBlock(*user)))
+          return op->emitOpError("computes a value the host needs, which GPU "
+                                 "code cannot give it");
+    OpBuilder builder(before);
+    createLaunch(builder, before, 1, 1);
+    for (Operation *op : ops)
+      op->moveBefore(builder.getInsertionBlock(), builder.getInsertionPoint());
     ++numLaunches;
+    return success();
   }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    for (Block &block : func.getBody())
+    // Code outside parallel loops (sequential loops, scalar loads and
+    // stores) runs on one thread, in runs between the host's own steps;
+    // constants and views stay on the host.
+    func.walk([](scf::ParallelOp loop) {
+      if (isa<func::FuncOp>(loop->getParentOp()))
+        sinkScalarCode(loop);
+    });
+    for (Block &block : func.getBody()) {
+      SmallVector<Operation *> scalar;
       for (Operation &op : llvm::make_early_inc_range(block)) {
-        if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
+        if (isa<arith::ConstantOp, memref::ViewOp, memref::SubViewOp,
+                memref::CastOp, memref::CollapseShapeOp, memref::ExpandShapeOp,
+                memref::ReinterpretCastOp, memref::ReshapeOp,
+                memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op))
+          continue;
+        bool barrier = isa<scf::ParallelOp, func::CallOp, gpu::LaunchOp>(op) ||
+                       op.hasTrait<OpTrait::IsTerminator>();
+        if (!barrier) {
+          if (op.use_empty() && isRecomputable(&op))
+            op.erase(); // copied into the kernels that read it
+          else
+            scalar.push_back(&op);
+          continue;
+        }
+        if (failed(mapSequential(scalar, &op)))
+          return signalPassFailure();
+        scalar.clear();
+        if (auto loop = dyn_cast<scf::ParallelOp>(op))
           if (failed(mapParallel(loop)))
             return signalPassFailure();
-        } else if (isa<scf::ForOp>(op)) {
-          mapSequential(&op);
-        }
       }
+    }
   }
 };
 

@@ -28,8 +28,7 @@ struct MergeGPUModulesPass
     for (gpu::GPUModuleOp source : modules) {
       for (auto kernel :
            llvm::make_early_inc_range(source.getOps<gpu::GPUFuncOp>())) {
-        std::string key =
-            (source.getSymName() + "::" + kernel.getName()).str();
+        std::string key = (source.getSymName() + "::" + kernel.getName()).str();
         std::string name = source == target ? kernel.getName().str()
                                             : source.getSymName().str();
         if (source != target) {

@@ -171,8 +171,7 @@ private:
         auto ref = resolve(operand);
         SmallVector<int64_t> strides;
         int64_t offset;
-        if (failed(ref) ||
-            failed(getLayout(launch, type, strides, offset)))
+        if (failed(ref) || failed(getLayout(launch, type, strides, offset)))
           return failure();
         line += " p:" + ref->str() + " p:" + ref->str() +
                 " i:" + std::to_string(offset);
@@ -183,8 +182,8 @@ private:
         continue;
       }
       auto constant = getConstantIntValue(operand);
-      if (!constant || !(operand.getType().isIndex() ||
-                         operand.getType().isInteger(64)))
+      if (!constant ||
+          !(operand.getType().isIndex() || operand.getType().isInteger(64)))
         return launch.emitOpError("passes a kernel a ")
                << operand.getType()
                << " value computed on the host, which CUDA programs cannot "

@@ -43,9 +43,11 @@ def MapToGPUPass : Pass<"weft-map-to-gpu", "mlir::func::FuncOp"> {
     function's body (static bounds, no reductions) becomes a `gpu.launch`
     with one thread per iteration: the iteration space is linearized, split
     into blocks of up to `block-size` threads, and each thread recovers its
-    indices (threads past the end do nothing). A top-level `scf.for` (a loop
-    nest with no parallel dimension, such as a full reduction) runs on one
-    thread. Loops nested inside stay sequential within their thread.
+    indices (threads past the end do nothing). Loops nested inside stay
+    sequential within their thread. Other code between the host's steps
+    (a top-level `scf.for` of a loop nest with no parallel dimension, scalar
+    loads and stores) runs on one thread, each run of it in one launch;
+    constants and views stay on the host.
 
     ```mlir
     scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) { ... }

@@ -100,7 +100,9 @@ struct PartitionPass : impl::PartitionPassBase<PartitionPass> {
       if (pending[op] == 0)
         ready[deviceOf(op)].push_back(int(i));
     SmallVector<Operation *> order;
-    Attribute current = deviceOf(tasks.empty() ? nullptr : tasks.front());
+    if (tasks.empty()) // nothing placed: a graph of constants and inputs
+      return {};
+    Attribute current = deviceOf(tasks.front());
     while (order.size() < tasks.size()) {
       if (ready[current].empty())
         for (auto &[device, queue] : ready)
