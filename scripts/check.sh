@@ -38,6 +38,22 @@ node_suite() {
 }
 suite node_suite
 
+echo "== ONNX node tests placed on a GPU: CUDA programs, PTX through ptxas, run"
+echo "   (on the GPU where there is one, else on their CPU variants)"
+gpu_node_suite() {
+  local ptxas
+  ptxas="$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)"
+  local assemble=(--ptxas "$ptxas")
+  if [ ! -x "$ptxas" ]; then
+    echo "SKIPPED: ptxas (CUDA toolkit) not found, PTX not assembled"
+    assemble=()
+  fi
+  "$build/bin/weft-onnx-node-suite" --devices examples/devices/h100.json \
+    --variants all "${assemble[@]}" \
+    --expect test/conformance/compile-expected-failures.txt "$data/node"
+}
+suite gpu_node_suite
+
 echo "== installed package: a downstream CMake project builds against it"
 suite bash scripts/check-downstream.sh "$build"
 
