@@ -24,6 +24,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -270,6 +273,24 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
     manifest += "\n";
   }
 
+  bool externalWeights = !options.weightsFile.empty() && !gpu.weights.empty();
+  if (externalWeights) {
+    char checksum[16];
+    snprintf(checksum, sizeof(checksum), "%08x",
+             runtime::crc32c(gpu.weights.data(), gpu.weights.size()));
+    manifest += "weights-file " +
+                llvm::sys::path::filename(options.weightsFile).str() + " " +
+                std::to_string(gpu.weights.size()) + " " + checksum + "\n";
+    if (options.emit == EmitKind::Artifact)
+      if (llvm::Error error = llvm::writeToOutput(
+              options.weightsFile, [&](llvm::raw_ostream &os) {
+                os << gpu.weights;
+                return llvm::Error::success();
+              }))
+        return emitError(module.getLoc())
+               << "cannot write " << options.weightsFile << ": "
+               << llvm::toString(std::move(error));
+  }
   if (options.emit == EmitKind::Manifest)
     return manifest;
   using runtime::format::SectionKind;
@@ -282,8 +303,9 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
   }
   if (!gpuFunctions.empty()) {
     writer.addSection(SectionKind::GpuCode, gpu.code);
-    writer.addSection(SectionKind::Weights, gpu.weights,
-                      runtime::format::kRequired, 64);
+    if (!externalWeights)
+      writer.addSection(SectionKind::Weights, gpu.weights,
+                        runtime::format::kRequired, 64);
   }
   return writer.serialize();
 }

@@ -10,7 +10,15 @@
 // `node-suite: N passed, N failed, N skipped, N expected failures`; exits
 // non-zero if any failed.
 //
-//   weft-onnx-node-suite [-v] [--filter substring] [--expect file] <dir>...
+//   weft-onnx-node-suite [-v] [--filter substring] [--expect file]
+//       [--devices desc.json [--variants all]] [--ptxas path]
+//       [--compile-only] [--keep dir] <dir>...
+//
+// With --devices, models are placed on that description (GPU tasks run on
+// the GPU, or on their CPU variants with --variants all); --ptxas assembles
+// each artifact's sm_90 PTX; --compile-only stops after compiling; --keep
+// copies each passing artifact with its test data to dir/<suite>/<test>
+// (what scripts/gpu-check.sh runs on a machine with a GPU).
 //
 //===----------------------------------------------------------------------===//
 
@@ -140,7 +148,7 @@ rt::StatusOr<rt::Tensor> readTestTensor(const std::string &path,
 int main(int argc, char **argv) {
   std::vector<std::string> roots;
   std::string filter, expectPath, ptxas, keepPath;
-  bool verbose = false;
+  bool verbose = false, compileOnly = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-v")
@@ -157,6 +165,8 @@ int main(int argc, char **argv) {
       ptxas = argv[++i];
     else if (arg == "--keep" && i + 1 < argc)
       keepPath = argv[++i];
+    else if (arg == "--compile-only")
+      compileOnly = true;
     else
       roots.push_back(arg);
   }
@@ -189,7 +199,11 @@ int main(int argc, char **argv) {
       problem = assemblePTX(ptxas, extractPTX(artifact, "sm_90"),
                             scratch.str().str(), "sm_90");
     int dataSets = 0;
-    if (problem.empty()) {
+    if (problem.empty() && compileOnly) // count the data sets to keep
+      while (llvm::sys::fs::exists(test + "/test_data_set_" +
+                                   std::to_string(dataSets)))
+        ++dataSets;
+    if (problem.empty() && !compileOnly) {
       auto session = rt::Session::create(artifact);
       if (!session)
         problem = session.getStatus().getMessage();
@@ -225,6 +239,10 @@ int main(int argc, char **argv) {
         }
       }
     }
+    bool listed = expected.count(name) != 0;
+    // Compiling is all a listed test may pass without running.
+    if (compileOnly && listed && problem.empty())
+      problem = "compiled only (listed: fails when run)";
     // Artifacts of passing tests are kept, with their test data, where asked
     // (for a machine with a GPU and no compiler).
     if (problem.empty() && dataSets > 0 && !keepPath.empty()) {
@@ -244,7 +262,6 @@ int main(int argc, char **argv) {
       }
     }
     llvm::sys::fs::remove(artifact);
-    bool listed = expected.count(name) != 0;
     auto &counts =
         bySuite[llvm::sys::path::filename(llvm::sys::path::parent_path(test))
                     .str()];

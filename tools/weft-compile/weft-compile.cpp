@@ -50,6 +50,11 @@ static cl::opt<std::string>
              cl::desc("How ops are placed on a description with a GPU: heft, "
                       "exact, chain-dp, min-cut, greedy or single=<device>"),
              cl::init("heft"));
+static cl::opt<std::string> weightsFile(
+    "weights-file",
+    cl::desc("Write the GPU partitions' constants to this file (next to the "
+             "artifact) instead of into it"),
+    cl::value_desc("model.weights"), cl::init(""));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: artifact, manifest, ptx "
@@ -84,6 +89,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.allVariants = variants == "all";
+  options.weightsFile = weightsFile;
   options.strategy = strategy;
   options.emit = emit == "ptx"            ? weft::EmitKind::PTX
                  : emit == "manifest"     ? weft::EmitKind::Manifest

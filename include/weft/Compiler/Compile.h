@@ -40,6 +40,10 @@ struct CompileOptions {
   /// Whether partitions placed on a GPU also get CPU code the runtime runs
   /// where the GPU is absent.
   bool allVariants = false;
+  /// Where GPU partitions' constants go instead of the artifact (a file
+  /// next to it, which the runtime reads and checks); "" to embed them.
+  /// Artifacts of one model at several batch sizes share one such file.
+  std::string weightsFile;
   /// What to write.
   EmitKind emit = EmitKind::Artifact;
 };

@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -55,7 +57,7 @@ bool parseIds(const std::string &text, size_t count, std::vector<int> &ids) {
 
 bool Graph::isGraphLine(const std::string &kind) {
   return kind == "value" || kind == "bind" || kind == "task" ||
-         kind == "transfer";
+         kind == "transfer" || kind == "weights-file";
 }
 
 std::string Graph::parseLine(const std::string &kind,
@@ -84,6 +86,18 @@ std::string Graph::parseLine(const std::string &kind,
     }
     value.bytes = size_t(count) * getDTypeSize(value.dtype);
     values.push_back(std::move(value));
+    return "";
+  }
+  if (kind == "weights-file") {
+    std::string checksum;
+    long long bytes = -1;
+    if (!(words >> weightsFile >> bytes >> checksum) || bytes < 0 ||
+        bytes > (1ll << 40) || checksum.size() != 8 ||
+        weightsFile.find('/') != std::string::npos || weightsFile == ".." ||
+        weightsFile.empty())
+      return "a weights file needs a plain file name, a size and a checksum";
+    weightsFileBytes = uint64_t(bytes);
+    weightsFileChecksum = uint32_t(std::strtoul(checksum.c_str(), nullptr, 16));
     return "";
   }
   if (kind == "bind") {
@@ -208,6 +222,27 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
   }
   const auto *code = artifact.findSection(SectionKind::GpuCode);
   const auto *weights = artifact.findSection(SectionKind::Weights);
+  std::string_view weightBytes = weights ? weights->view() : std::string_view();
+  if (!weightsFile.empty() && !devices.empty()) {
+    // Next to the artifact; its size and checksum must be the compiled ones.
+    size_t slash = source.rfind('/');
+    std::string path =
+        (slash == std::string::npos ? std::string()
+                                    : source.substr(0, slash + 1)) +
+        weightsFile;
+    std::ifstream in(path, std::ios::binary);
+    externalWeights.assign(std::istreambuf_iterator<char>(in), {});
+    if (!in.good() && !in.eof())
+      externalWeights.clear();
+    if (externalWeights.size() != weightsFileBytes ||
+        crc32c(externalWeights.data(), externalWeights.size()) !=
+            weightsFileChecksum)
+      return Status(StatusCode::DataLoss,
+                    source + ": the weights file " + path +
+                        " is missing or is not the one compiled with it (" +
+                        std::to_string(weightsFileBytes) + " bytes expected)");
+    weightBytes = externalWeights;
+  }
   for (Step &step : steps) {
     if (!step.isTask) {
       auto it = devices.find(step.device);

@@ -30,8 +30,9 @@ class Graph {
 public:
   /// Whether a manifest line of this kind belongs to the graph.
   static bool isGraphLine(const std::string &kind);
-  /// Reads one "value", "bind", "task" or "transfer" line (`words` is past
-  /// the kind); returns a description of what is wrong, or "".
+  /// Reads one "value", "bind", "task", "transfer" or "weights-file" line
+  /// (`words` is past the kind); returns a description of what is wrong, or
+  /// "".
   std::string parseLine(const std::string &kind, std::istringstream &words);
   /// Checks the graph once every line is read, against the model's inputs
   /// and outputs.
@@ -75,6 +76,12 @@ private:
   std::vector<int> inputValues, outputValues;
   std::vector<Step> steps;
   std::map<std::string, std::unique_ptr<Device>> devices;
+  /// The GPU constants' file next to the artifact, if they are not in it:
+  /// its name, size and CRC-32C; its bytes once loaded.
+  std::string weightsFile;
+  uint64_t weightsFileBytes = 0;
+  uint32_t weightsFileChecksum = 0;
+  std::string externalWeights;
 };
 
 } // namespace weft::runtime
