@@ -36,6 +36,11 @@ install(TARGETS WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeDevice
   WeftRuntimeScheduler EXPORT MLIRTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS weft-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The CUDA driver, which the runtime finds at <bin>/../lib (built only where
+# the CUDA toolkit is).
+if(TARGET weft_cuda)
+  install(TARGETS weft_cuda LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 
 # add_mlir_library installs each library into the MLIRTargets export set;
 # it is published here under the Weft:: namespace.

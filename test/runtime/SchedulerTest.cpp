@@ -80,7 +80,7 @@ TEST(DeviceTest, DriversMakeDevicesFromSpecs) {
   auto unknown = createDevice("tpu:0");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.getStatus().getMessage(),
-            "no driver for device kind 'tpu' (drivers: cpu)");
+            "no driver for device kind 'tpu' (drivers: cpu, cuda)");
   EXPECT_FALSE(createDevice("cpu"));
   EXPECT_FALSE(createDevice("cpu:x"));
   EXPECT_FALSE(createDevice("cpu:0:cores=100000"));

@@ -206,7 +206,7 @@ TEST(SessionTest, BatchSamplesRunAsTasksThroughTheCAPI) {
   weft_scheduler *none = nullptr;
   EXPECT_EQ(weft_scheduler_create(bad, 1, nullptr, &none), WEFT_NOT_FOUND);
   EXPECT_STREQ(weft_last_error(),
-               "no driver for device kind 'tpu' (drivers: cpu)");
+               "no driver for device kind 'tpu' (drivers: cpu, cuda)");
   weft_scheduler_destroy(scheduler);
   weft_session_destroy(session);
   unlink(path.c_str());

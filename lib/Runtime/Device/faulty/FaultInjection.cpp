@@ -17,6 +17,23 @@ public:
 
   int getMemorySpace() const override { return inner->getMemorySpace(); }
   Status bindWorkerThread() override { return inner->bindWorkerThread(); }
+  // Memory and loaded code are the wrapped device's; faults hit kernels.
+  bool usesHostMemory() const override { return inner->usesHostMemory(); }
+  StatusOr<void *> allocate(size_t bytes) override {
+    return inner->allocate(bytes);
+  }
+  void deallocate(void *pointer) override { inner->deallocate(pointer); }
+  Status copyFromHost(void *device, const void *host, size_t bytes) override {
+    return inner->copyFromHost(device, host, bytes);
+  }
+  Status copyToHost(void *host, const void *device, size_t bytes) override {
+    return inner->copyToHost(host, device, bytes);
+  }
+  StatusOr<std::unique_ptr<Executable>>
+  loadProgram(std::string_view code, const std::string &name,
+              std::string_view weights) override {
+    return inner->loadProgram(code, name, weights);
+  }
 
   Status execute(const Kernel &kernel) override {
     int64_t number = count.fetch_add(1);
