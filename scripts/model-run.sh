@@ -6,6 +6,8 @@
 # with torch's output and ONNX Runtime's: fails unless
 # max|diff| <= 1e-4 * max|reference| for both. Prints compile time and the
 # run's median latency (a record, not a benchmark: bench/ compares speed).
+# Then resnet18 and the encoder placed on a GPU, through the runtime's CPU
+# emulation of one (docs/cuda.md).
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -64,6 +66,26 @@ print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))")
   printf '%-14s batch %-4s %26s %14s\n' "$m" "$batch" "$ratio" "(vs torch)"
   if ! awk "BEGIN{exit !($ratio <= 1e-4)}"; then
     echo "  $m at batch $batch: outputs differ from torch's"; failed=1
+  fi
+done
+
+# Placed on a GPU (examples/devices/h100.json): the CUDA programs (cuBLAS
+# GEMMs, kernels, buffers and offsets as the GPU would get them), run by the
+# runtime's CPU emulation of a GPU, against torch.
+for m in resnet18 encoder; do
+  "$bin/weft-compile" "$models/$m.onnx" --devices "$root/examples/devices/h100.json" \
+    --gpu-emulation -o "$models/$m.gpu.weft"
+  mkdir -p "$models/$m.gpu.out"
+  WEFT_GPU_EMULATION=1 "$bin/weft-run" "$models/$m.gpu.weft" \
+    --input "input=$models/$m.input.npy" --output-dir "$models/$m.gpu.out" \
+    > /dev/null 2>&1
+  ratio=$(/usr/bin/python3 -c "
+import numpy as np
+o = np.load('$models/$m.gpu.out/output.npy'); r = np.load('$models/$m.output.npy')
+print('%.3g' % (np.abs(o - r).max() / np.abs(r).max()))")
+  printf '%-14s %-31s %14s\n' "$m" "on cuda:0 (emulated)" "$ratio"
+  if ! awk "BEGIN{exit !($ratio <= 1e-4)}"; then
+    echo "  $m on cuda:0: outputs differ from torch's"; failed=1
   fi
 done
 exit "$failed"

@@ -21,6 +21,7 @@
 #include "weft/Target/CUDA/CUDACodegen.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/StringSet.h"
@@ -100,6 +101,18 @@ void sinkConstants(ModuleOp module, func::FuncOp main) {
   for (Operation &op : llvm::make_early_inc_range(main.getOps()))
     if (isa<ONNXConstantOp, ONNXNoValueOp>(op) && op.use_empty())
       op.erase();
+}
+
+/// Moves the LLVM-dialect ops of `from` into `into`, but for declarations
+/// `into` already has (the C library functions both call).
+void mergeSymbols(ModuleOp from, ModuleOp into) {
+  SymbolTable symbols(into);
+  for (Operation &op : llvm::make_early_inc_range(*from.getBody())) {
+    auto name = op.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+    if (name && symbols.lookup(name))
+      continue;
+    op.moveBefore(into.getBody(), into.getBody()->end());
+  }
 }
 
 /// A manifest line; a task's lacks the arena of its CPU code, known once
@@ -220,11 +233,29 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
 
   // GPU partitions: kernels and CUDA programs.
   CUDAProgramText gpu;
+  OwningOpRef<ModuleOp> emulated;
   if (!gpuFunctions.empty()) {
     OwningOpRef<ModuleOp> gpuModule = extractFunctions(module, gpuFunctions);
-    PassManager lower(context);
-    buildCUDALoweringPipeline(lower, CUDAPipelineOptions());
-    if (failed(lower.run(*gpuModule)))
+    PassManager kernels(context), ptx(context);
+    buildCUDAKernelPipeline(kernels);
+    buildCUDAToPTXPipeline(ptx, CUDAPipelineOptions());
+    if (failed(kernels.run(*gpuModule)))
+      return failure();
+    if (options.emulatedKernels) {
+      auto extracted = extractEmulatedKernels(*gpuModule);
+      if (failed(extracted))
+        return failure();
+      emulated = std::move(*extracted);
+      if (emulated->getBody()->empty()) // no kernel (zero-sized work)
+        emulated = nullptr;
+    }
+    if (emulated) {
+      PassManager lower(context);
+      buildLoopsToLLVMPipeline(lower);
+      if (failed(lower.run(*emulated)))
+        return failure();
+    }
+    if (failed(ptx.run(*gpuModule)))
       return failure();
     if (options.emit == EmitKind::PTX)
       return getPTX(*gpuModule, "sm_90");
@@ -245,7 +276,7 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
       hostFunctions.insert(name.getKey());
   std::string library, target;
   llvm::StringMap<int64_t> arenas;
-  if (!hostFunctions.empty()) {
+  if (!hostFunctions.empty() || emulated) {
     OwningOpRef<ModuleOp> hostModule = extractFunctions(module, hostFunctions);
     for (auto func : hostModule->getOps<func::FuncOp>())
       func->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
@@ -256,6 +287,8 @@ FailureOr<std::string> compilePlacedModel(ModuleOp module,
     for (const auto &name : hostFunctions)
       arenas[name.getKey()] = getArenaBytes(*hostModule, name.getKey());
     (*hostModule)->removeAttr(kArenaBytesAttrName);
+    if (emulated)
+      mergeSymbols(*emulated, *hostModule);
     std::string error;
     auto object = emitHostObject(*hostModule, options.optLevel, target, error);
     auto linked = succeeded(object) ? linkSharedObject(*object, error)

@@ -12,10 +12,11 @@
 //
 //   weft-onnx-node-suite [-v] [--filter substring] [--expect file]
 //       [--devices desc.json [--variants all]] [--ptxas path]
-//       [--compile-only] [--keep dir] <dir>...
+//       [--emulate-gpu] [--compile-only] [--keep dir] <dir>...
 //
 // With --devices, models are placed on that description (GPU tasks run on
-// the GPU, or on their CPU variants with --variants all); --ptxas assembles
+// the GPU, on their CPU variants with --variants all, or as CUDA programs
+// emulated on the CPU with --emulate-gpu); --ptxas assembles
 // each artifact's sm_90 PTX; --compile-only stops after compiling; --keep
 // copies each passing artifact with its test data to dir/<suite>/<test>
 // (what scripts/gpu-check.sh runs on a machine with a GPU).
@@ -24,6 +25,7 @@
 
 #include "Expectations.h"
 #include "weft/Compiler/Compile.h"
+#include "weft/Runtime/Device/CUDAEmulator.h"
 #include "weft/Runtime/Session/Session.h"
 #include "weft/Runtime/Session/TensorFiles.h"
 
@@ -167,7 +169,11 @@ int main(int argc, char **argv) {
       keepPath = argv[++i];
     else if (arg == "--compile-only")
       compileOnly = true;
-    else
+    else if (arg == "--emulate-gpu") {
+      // GPU tasks run their CUDA programs on the CPU emulation.
+      suiteOptions.emulatedKernels = true;
+      setenv(rt::kGPUEmulationVariable, "1", 1);
+    } else
       roots.push_back(arg);
   }
   auto expected = weft::conformance::readExpectations(expectPath);

@@ -50,6 +50,12 @@ static cl::opt<std::string>
              cl::desc("How ops are placed on a description with a GPU: heft, "
                       "exact, chain-dp, min-cut, greedy or single=<device>"),
              cl::init("heft"));
+static cl::opt<bool> gpuEmulation(
+    "gpu-emulation",
+    cl::desc("Also compile each GPU kernel for the host, so that "
+             "WEFT_GPU_EMULATION=1 runs the GPU code on the CPU (for testing "
+             "where no GPU is)"),
+    cl::init(false));
 static cl::opt<std::string> weightsFile(
     "weights-file",
     cl::desc("Write the GPU partitions' constants to this file (next to the "
@@ -90,6 +96,7 @@ int main(int argc, char **argv) {
   }
   options.allVariants = variants == "all";
   options.weightsFile = weightsFile;
+  options.emulatedKernels = gpuEmulation;
   options.strategy = strategy;
   options.emit = emit == "ptx"            ? weft::EmitKind::PTX
                  : emit == "manifest"     ? weft::EmitKind::Manifest

@@ -40,6 +40,10 @@ struct CompileOptions {
   /// Whether partitions placed on a GPU also get CPU code the runtime runs
   /// where the GPU is absent.
   bool allVariants = false;
+  /// Whether the host code also gets each GPU kernel as a host function,
+  /// so the runtime can run the GPU partitions' CUDA programs on the CPU
+  /// (WEFT_GPU_EMULATION=1): to test them where no GPU is.
+  bool emulatedKernels = false;
   /// Where GPU partitions' constants go instead of the artifact (a file
   /// next to it, which the runtime reads and checks); "" to embed them.
   /// Artifacts of one model at several batch sizes share one such file.

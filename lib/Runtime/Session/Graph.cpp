@@ -1,6 +1,7 @@
 //===- Graph.cpp - A model placed on several devices ----------------------===//
 
 #include "Graph.h"
+#include "weft/Runtime/Device/CUDAEmulator.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -181,6 +182,16 @@ std::string Graph::verify(const std::vector<TensorSpec> &inputs,
   return "";
 }
 
+/// Writes "weft: <message>" on stderr the first time a process says
+/// something about `device`, however many sessions load.
+static void sayOnce(const std::string &device, const std::string &message) {
+  static std::mutex mutex;
+  static std::set<std::string> told;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (told.insert(device).second)
+    std::cerr << "weft: " << message << "\n";
+}
+
 bool Graph::needsHostCode() const {
   for (const Step &step : steps)
     if (step.hasHostCode)
@@ -197,6 +208,12 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
     if (!step.isTask || isHostDevice(step.device) ||
         devices.count(step.device) || fallenBack.count(step.device))
       continue;
+    if (std::getenv(kGPUEmulationVariable)) {
+      devices[step.device] = createCUDAEmulator(step.device, lookup);
+      sayOnce(step.device, step.device + " is emulated on the CPU (" +
+                               kGPUEmulationVariable + ")");
+      continue;
+    }
     auto device = createDevice(step.device);
     if (device) {
       devices[step.device] = std::move(*device);
@@ -211,14 +228,9 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
                 " (compile with --variants all to run its tasks on "
                 "the CPU where it is absent)");
     fallenBack.insert(step.device);
-    // Said once per process and device, however many sessions load.
-    static std::mutex mutex;
-    static std::set<std::string> told;
-    std::lock_guard<std::mutex> lock(mutex);
-    if (told.insert(step.device).second)
-      std::cerr << "weft: " << step.device << " is not available ("
-                << device.getStatus().getMessage()
-                << "); its tasks run on their CPU code instead\n";
+    sayOnce(step.device, step.device + " is not available (" +
+                             device.getStatus().getMessage() +
+                             "); its tasks run on their CPU code instead");
   }
   const auto *code = artifact.findSection(SectionKind::GpuCode);
   const auto *weights = artifact.findSection(SectionKind::Weights);

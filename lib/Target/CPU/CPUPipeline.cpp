@@ -35,6 +35,10 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   // Temporaries share one arena the runtime provides.
   pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  buildLoopsToLLVMPipeline(pm);
+}
+
+void buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -48,7 +48,29 @@ bool addPackedEntryPoints(llvm::Module &module, std::string &error) {
     if (function.getName().starts_with("_mlir_ciface_") &&
         !function.isDeclaration())
       targets.push_back(&function);
-  if (targets.empty()) {
+  // Emulated GPU kernels take their parameters one by one (pointers and
+  // integers): `<kernel>_packed(void **params)` loads param i from params[i].
+  llvm::SmallVector<llvm::Function *> kernels;
+  for (llvm::Function &function : module)
+    if (function.getName().starts_with(kEmulatedKernelPrefix) &&
+        !function.isDeclaration())
+      kernels.push_back(&function);
+  for (llvm::Function *kernel : kernels) {
+    auto *entry =
+        llvm::Function::Create(entryType, llvm::Function::ExternalLinkage,
+                               kernel->getName() + "_packed", module);
+    llvm::IRBuilder<> builder(
+        llvm::BasicBlock::Create(context, "entry", entry));
+    llvm::SmallVector<llvm::Value *> args;
+    for (unsigned i = 0; i < kernel->arg_size(); ++i) {
+      llvm::Value *slot = builder.CreateLoad(
+          ptrType, builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i));
+      args.push_back(builder.CreateLoad(kernel->getArg(i)->getType(), slot));
+    }
+    builder.CreateCall(kernel, args);
+    builder.CreateRetVoid();
+  }
+  if (targets.empty() && kernels.empty()) {
     error = "the lowered module has no function with a C interface";
     return false;
   }

@@ -34,6 +34,11 @@ std::string findLibdevice() {
 
 void buildCUDALoweringPipeline(OpPassManager &pm,
                                const CUDAPipelineOptions &options) {
+  buildCUDAKernelPipeline(pm);
+  buildCUDAToPTXPipeline(pm, options);
+}
+
+void buildCUDAKernelPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -58,6 +63,10 @@ void buildCUDALoweringPipeline(OpPassManager &pm,
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createMergeGPUModulesPass());
+}
+
+void buildCUDAToPTXPipeline(OpPassManager &pm,
+                            const CUDAPipelineOptions &options) {
   for (const std::string &arch : options.archs) {
     GpuNVVMAttachTargetOptions target;
     target.chip = arch;

@@ -28,7 +28,15 @@ constexpr const char *kEntryPointName = "weft_main";
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
-/// Translates an LLVM-dialect module, adds the packed entry point, optimizes
+/// Adds the passes from loops over buffers (scf, memref, arith, math) to the
+/// LLVM dialect: the tail of buildCPULoweringPipeline.
+void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// The prefix of host functions that emulate a GPU kernel (see
+/// weft/Target/CUDA/CUDACodegen.h); each gets a packed entry point too.
+constexpr const char *kEmulatedKernelPrefix = "weft_emu_";
+
+/// Translates an LLVM-dialect module, adds the packed entry points, optimizes
 /// at `optLevel` for this host's CPU and returns the object file's bytes.
 /// `target` receives a description of the CPU compiled for.
 llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module, int optLevel,

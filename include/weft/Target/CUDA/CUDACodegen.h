@@ -34,9 +34,27 @@ struct CUDAPipelineOptions {
 std::string findLibdevice();
 
 /// Adds the passes from the onnx dialect (shapes known) to functions of
-/// GPU launches, GEMM calls and views, and `gpu.binary` ops holding PTX.
+/// GPU launches, GEMM calls and views, and `gpu.binary` ops holding PTX:
+/// buildCUDAKernelPipeline, then buildCUDAToPTXPipeline.
 void buildCUDALoweringPipeline(mlir::OpPassManager &pm,
                                const CUDAPipelineOptions &options);
+
+/// The first half: up to functions of launches of kernels in one
+/// `gpu.module`, still in the gpu, scf, memref and arith dialects.
+void buildCUDAKernelPipeline(mlir::OpPassManager &pm);
+
+/// The second half: the kernels to NVVM and PTX, for each arch.
+void buildCUDAToPTXPipeline(mlir::OpPassManager &pm,
+                            const CUDAPipelineOptions &options);
+
+/// Host functions that do what each kernel of `module`'s gpu.modules does
+/// for one thread, for running CUDA programs on the CPU (testing them where
+/// no GPU is): `weft_emu_<module>__<kernel>(block id x, y, z, thread id x,
+/// y, z, block size x, y, z, grid size x, y, z, <the kernel's parameters>)`,
+/// in a new module, not yet lowered (buildLoopsToLLVMPipeline does it).
+/// Called between the two halves. Fails on kernels that synchronize.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+extractEmulatedKernels(mlir::ModuleOp module);
 
 /// The CUDA programs of a lowered module.
 struct CUDAProgramText {

@@ -3,6 +3,10 @@
 # found and loaded with dlopen the first time a cuda device is asked for,
 # so nothing links it and the runtime starts on machines without CUDA.
 list(APPEND WEFT_DEVICE_DRIVER_SOURCES cuda/CUDALoader.cpp)
+# The CPU emulation of CUDA programs (for testing without a GPU) and the
+# program parser it shares with libweft_cuda.so: plain C++.
+list(APPEND WEFT_DEVICE_DRIVER_SOURCES cuda/CUDAEmulator.cpp
+  cuda/CUDAProgram.cpp)
 list(APPEND WEFT_DEVICE_DRIVER_REGISTRARS registerCUDADeviceDriver)
 
 find_package(CUDAToolkit QUIET)
