@@ -19,6 +19,7 @@ say() { echo "$@" | tee -a "$summary"; }
 status=0
 build=build-gpu
 python=python3
+"$python" -c "import numpy" 2>/dev/null || python=/usr/bin/python3
 
 say "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader \

@@ -131,20 +131,6 @@ std::string compile(const std::string &modelPath,
   return "";
 }
 
-/// Reads a test data tensor. ONNX 1.12's test data stores bfloat16 tensors
-/// with the uint16 element type (the same bits): those are read as the
-/// model declares them.
-rt::StatusOr<rt::Tensor> readTestTensor(const std::string &path,
-                                        rt::DType declared) {
-  auto tensor = rt::readTensorProto(path);
-  if (!tensor || tensor->getDType() != rt::DType::U16 ||
-      declared != rt::DType::BF16)
-    return tensor;
-  rt::Tensor bits(rt::DType::BF16, tensor->getShape());
-  std::memcpy(bits.data(), tensor->data(), tensor->getByteSize());
-  return bits;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -221,7 +207,7 @@ int main(int argc, char **argv) {
         std::map<std::string, rt::Tensor> feeds;
         const auto &inputs = (*session)->getInputs();
         for (size_t i = 0; i < inputs.size() && problem.empty(); ++i) {
-          auto input = readTestTensor(
+          auto input = rt::readTestDataTensor(
               dir + "/input_" + std::to_string(i) + ".pb", inputs[i].dtype);
           if (input)
             feeds[inputs[i].name] = *input;
@@ -236,7 +222,7 @@ int main(int argc, char **argv) {
         }
         const auto &outputs = (*session)->getOutputs();
         for (size_t i = 0; i < outputs.size() && problem.empty(); ++i) {
-          auto expected = readTestTensor(
+          auto expected = rt::readTestDataTensor(
               dir + "/output_" + std::to_string(i) + ".pb", outputs[i].dtype);
           rt::Status same = expected ? rt::compareTensors(results[i], *expected)
                                      : expected.getStatus();

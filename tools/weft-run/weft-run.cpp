@@ -67,10 +67,11 @@ void printSummary(const TensorSpec &spec, const Tensor &t) {
   std::printf(t.getElementCount() > n ? " ...\n" : "\n");
 }
 
-/// Reads a tensor from a .pb (TensorProto) or .npy file, by its extension.
-StatusOr<Tensor> readTensorFile(const std::string &path) {
+/// Reads a tensor from a .pb (TensorProto) or .npy file, by its extension,
+/// for an input declared `declared`.
+StatusOr<Tensor> readTensorFile(const std::string &path, DType declared) {
   if (path.size() > 3 && path.compare(path.size() - 3, 3, ".pb") == 0)
-    return readTensorProto(path);
+    return readTestDataTensor(path, declared);
   return readNpy(path);
 }
 
@@ -82,7 +83,8 @@ bool checkOutputs(const Session &session, const std::vector<Tensor> &results,
   for (size_t i = 0; i < results.size(); ++i) {
     const std::string &name = session.getOutputs()[i].name;
     auto expected =
-        readTensorProto(dir + "/output_" + std::to_string(i) + ".pb");
+        readTestDataTensor(dir + "/output_" + std::to_string(i) + ".pb",
+                           session.getOutputs()[i].dtype);
     Status same =
         expected ? compareTensors(results[i], *expected) : expected.getStatus();
     if (same) {
@@ -257,7 +259,7 @@ int main(int argc, char **argv) {
   for (const TensorSpec &spec : inputs) {
     auto file = inputFiles.find(spec.name);
     if (file != inputFiles.end()) {
-      auto tensor = readTensorFile(file->second);
+      auto tensor = readTensorFile(file->second, spec.dtype);
       if (!tensor)
         return fail(tensor.getStatus().getMessage());
       feeds[spec.name] = *tensor;
@@ -272,7 +274,7 @@ int main(int argc, char **argv) {
   }
   for (const auto &[name, file] : inputFiles)
     if (!feeds.count(name)) {
-      auto tensor = readTensorFile(file);
+      auto tensor = readTensorFile(file, DType::F32);
       if (!tensor)
         return fail(tensor.getStatus().getMessage());
       feeds[name] = *tensor; // the session names the unknown input

@@ -276,9 +276,8 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
                     source + ": the artifact has no GPU code for " +
                         step.function);
     step.runner = it->second.get();
-    auto program = step.runner->loadProgram(code->view(), step.function,
-                                            weights ? weights->view()
-                                                    : std::string_view());
+    auto program =
+        step.runner->loadProgram(code->view(), step.function, weightBytes);
     if (!program)
       return Status(program.getStatus().getCode(),
                     source + ": " + program.getStatus().getMessage());

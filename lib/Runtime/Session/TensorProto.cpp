@@ -285,4 +285,13 @@ Status writeTensorProto(const std::string &path, const std::string &name,
   return Status::ok();
 }
 
+StatusOr<Tensor> readTestDataTensor(const std::string &path, DType declared) {
+  auto tensor = readTensorProto(path);
+  if (!tensor || tensor->getDType() != DType::U16 || declared != DType::BF16)
+    return tensor;
+  Tensor bits(DType::BF16, tensor->getShape());
+  std::memcpy(bits.data(), tensor->data(), tensor->getByteSize());
+  return bits;
+}
+
 } // namespace weft::runtime

@@ -16,6 +16,10 @@ namespace weft::runtime {
 
 /// Reads a serialized onnx.TensorProto (raw_data or typed fields).
 StatusOr<Tensor> readTensorProto(const std::string &path);
+/// Reads a TensorProto of ONNX's test data for a tensor declared `declared`:
+/// ONNX 1.12 stores bfloat16 test tensors with the uint16 element type (the
+/// same bits), which are read as bfloat16.
+StatusOr<Tensor> readTestDataTensor(const std::string &path, DType declared);
 /// Writes `tensor` as an onnx.TensorProto named `name` (raw_data).
 Status writeTensorProto(const std::string &path, const std::string &name,
                         const Tensor &tensor);
