@@ -51,7 +51,7 @@ fi
 
 say "== bad cases"
 # No driver library: a clear error naming the device.
-WEFT_CUDA_DRIVER=/nonexistent/libweft_cuda.so "$run" gpu-check/encoder_b1.weft \
+env -u WEFT_GPU_EMULATION WEFT_CUDA_DRIVER=/nonexistent/libweft_cuda.so "$run" gpu-check/encoder_b1.weft \
   --random >"$results/no-driver.txt" 2>&1 && status=1
 say "no driver: $(tail -1 "$results/no-driver.txt")"
 # A weights file that is not the compiled one.
