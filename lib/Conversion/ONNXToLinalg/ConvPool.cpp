@@ -94,6 +94,123 @@ Value pad(OpBuilder &b, Location loc, Value input, const Window &w,
                                fill);
 }
 
+/// `y` + bias[f] broadcast over batch and space (y as is without a bias).
+Value addChannelBias(OpBuilder &rewriter, Location loc, Value y, Value bias) {
+  auto yType = cast<RankedTensorType>(y.getType());
+  Type elt = yType.getElementType();
+  MLIRContext *context = rewriter.getContext();
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  if (!isa<NoneType>(bias.getType())) {
+    // y + bias[f], broadcast over batch and space.
+    int64_t rank = yType.getRank();
+    AffineMap id = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel = AffineMap::get(rank, 0, {d(1)}, context);
+    Value out = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
+    y = linalg::GenericOp::create(
+            rewriter, loc, TypeRange{yType}, ValueRange{y, bias},
+            ValueRange{out}, ArrayRef<AffineMap>{id, channel, id},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+            })
+            .getResult(0);
+  }
+  return y;
+}
+
+/// An ungrouped convolution as a matrix product (im2col): the input's
+/// windows are copied into columns Col[n][c, k...][o...] (none for a 1x1
+/// kernel at stride 1), then Y[n](f, o...) = W(f, c k...) Col[n](c k..., o...)
+/// is a contraction that library GEMMs take (oneDNN, cuBLAS). Returns the
+/// convolution without bias, of `yType`.
+Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
+                       const Window &w, RankedTensorType yType) {
+  MLIRContext *context = b.getContext();
+  auto xType = cast<RankedTensorType>(input.getType());
+  auto wType = cast<RankedTensorType>(filter.getType());
+  Type elt = yType.getElementType();
+  int64_t spatial = xType.getRank() - 2;
+  int64_t n = yType.getDimSize(0), f = yType.getDimSize(1),
+          c = wType.getDimSize(1);
+  int64_t taps = 1, positions = 1;
+  for (int64_t s = 0; s < spatial; ++s) {
+    taps *= wType.getDimSize(2 + s);
+    positions *= yType.getDimSize(2 + s);
+  }
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  auto trailing = [](int64_t from, int64_t to) {
+    ReassociationIndices group;
+    for (int64_t i = from; i < to; ++i)
+      group.push_back(i);
+    return group;
+  };
+  bool pointwise =
+      taps == 1 && llvm::all_of(w.strides, [](int64_t v) { return v == 1; }) &&
+      xType.getShape().drop_front(2) == yType.getShape().drop_front(2);
+  Value columns;
+  if (pointwise) {
+    columns = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({n, c, positions}, elt), input,
+        SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
+  } else {
+    // Loops n, c, k_1..k_S, o_1..o_S; Col is their identity.
+    int64_t loops = 2 + 2 * spatial;
+    SmallVector<AffineExpr> inExprs = {d(0), d(1)};
+    SmallVector<int64_t> colShape = {n, c};
+    for (int64_t s = 0; s < spatial; ++s) {
+      inExprs.push_back(d(2 + spatial + s) * w.strides[s] +
+                        d(2 + s) * w.dilations[s]);
+      colShape.push_back(wType.getDimSize(2 + s));
+    }
+    for (int64_t s = 0; s < spatial; ++s)
+      colShape.push_back(yType.getDimSize(2 + s));
+    Value empty = tensor::EmptyOp::create(b, loc, colShape, elt);
+    Value col =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{empty.getType()}, ValueRange{input},
+            ValueRange{empty},
+            ArrayRef<AffineMap>{AffineMap::get(loops, 0, inExprs, context),
+                                b.getMultiDimIdentityMap(loops)},
+            SmallVector<utils::IteratorType>(loops,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    columns = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({n, c * taps, positions}, elt), col,
+        SmallVector<ReassociationIndices>{
+            {0}, trailing(1, 2 + spatial), trailing(2 + spatial, loops)});
+  }
+  Value weights = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({f, c * taps}, elt), filter,
+      SmallVector<ReassociationIndices>{{0}, trailing(1, 2 + spatial)});
+  // Loops n, f, k, p.
+  Value init = makeFilledTensor(b, loc, {n, f, positions}, elt, 0.0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{weights, columns},
+          ValueRange{init},
+          ArrayRef<AffineMap>{
+              AffineMap::get(4, 0, {d(1), d(2)}, context),
+              AffineMap::get(4, 0, {d(0), d(2), d(3)}, context),
+              AffineMap::get(4, 0, {d(0), d(1), d(3)}, context)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::reduction, utils::IteratorType::parallel},
+          [](OpBuilder &b, Location l, ValueRange args) {
+            Value m = arith::MulFOp::create(b, l, args[0], args[1]);
+            linalg::YieldOp::create(
+                b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
+          })
+          .getResult(0);
+  return tensor::ExpandShapeOp::create(
+      b, loc, yType, product,
+      SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
+}
+
 struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConvOp op,
@@ -119,6 +236,16 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     Value input = pad(
         rewriter, loc, op.getX(), w,
         arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
+
+    // Ungrouped, with columns of a sensible size: a matrix product.
+    int64_t columnBytes = xType.getDimSize(0) * cg * 4;
+    for (int64_t s = 0; s < spatial; ++s)
+      columnBytes *= wType.getDimSize(2 + s) * yType.getDimSize(2 + s);
+    if (groups == 1 && elt.isF32() && columnBytes <= (int64_t(1) << 28)) {
+      Value y = convolveByMatmul(rewriter, loc, input, op.getW(), w, yType);
+      rewriter.replaceOp(op, addChannelBias(rewriter, loc, y, op.getB()));
+      return success();
+    }
 
     // Loops: n, g, f, o_1..o_{S-1}, c, k_1..k_S, o_S: one output row is
     // accumulated over every channel and filter tap while it stays in cache,
@@ -173,25 +300,7 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
             .getResult(0);
     Value y =
         tensor::CollapseShapeOp::create(rewriter, loc, yType, grouped, yGroups);
-    if (!isa<NoneType>(op.getB().getType())) {
-      // y + bias[f], broadcast over batch and space.
-      int64_t rank = yType.getRank();
-      AffineMap id = rewriter.getMultiDimIdentityMap(rank);
-      AffineMap channel = AffineMap::get(rank, 0, {d(1)}, context);
-      Value out = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), elt);
-      y = linalg::GenericOp::create(
-              rewriter, loc, TypeRange{yType}, ValueRange{y, op.getB()},
-              ValueRange{out}, ArrayRef<AffineMap>{id, channel, id},
-              SmallVector<utils::IteratorType>(rank,
-                                               utils::IteratorType::parallel),
-              [](OpBuilder &b, Location l, ValueRange args) {
-                linalg::YieldOp::create(
-                    b, l,
-                    arith::AddFOp::create(b, l, args[0], args[1]).getResult());
-              })
-              .getResult(0);
-    }
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, addChannelBias(rewriter, loc, y, op.getB()));
     return success();
   }
 };

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
 
 using namespace mlir;
 
@@ -34,8 +35,23 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertMemRefCopyToLinalgPass());
   // Temporaries share one arena the runtime provides.
   pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
+  // Matrix products go to oneDNN where it is installed.
+  if (!findOneDNNLibrary().empty())
+    pm.addPass(createCPULibraryCallsPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   buildLoopsToLLVMPipeline(pm);
+}
+
+std::string findOneDNNLibrary() {
+  if (const char *setting = std::getenv("WEFT_ONEDNN"))
+    if (llvm::StringRef(setting) == "0" || llvm::StringRef(setting) == "off")
+      return "";
+  for (const char *path :
+       {"/usr/lib/x86_64-linux-gnu/libdnnl.so.2",
+        "/usr/lib/aarch64-linux-gnu/libdnnl.so.2", "/usr/lib/libdnnl.so.2"})
+    if (llvm::sys::fs::exists(path))
+      return path;
+  return "";
 }
 
 void buildLoopsToLLVMPipeline(OpPassManager &pm) {

@@ -42,8 +42,12 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
     out << object;
   }
   std::string message;
-  llvm::StringRef args[] = {*linker, "-shared",   "--gc-sections",
-                            "-o",    libraryPath, objectPath};
+  llvm::SmallVector<llvm::StringRef> args = {
+      *linker, "-shared", "--gc-sections", "-o", libraryPath, objectPath};
+  // oneDNN, where the code calls it (recorded as needed only then).
+  std::string oneDNN = findOneDNNLibrary();
+  if (!oneDNN.empty())
+    args.append({"--as-needed", oneDNN, "--no-as-needed"});
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 120, 0,
                                      &message);
   if (rc != 0) {

@@ -28,6 +28,10 @@ constexpr const char *kEntryPointName = "weft_main";
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
+/// oneDNN's shared library, which matrix products are handed to, or "" if
+/// it is not installed or WEFT_ONEDNN=0 turns it off.
+std::string findOneDNNLibrary();
+
 /// Adds the passes from loops over buffers (scf, memref, arith, math) to the
 /// LLVM dialect: the tail of buildCPULoweringPipeline.
 void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);

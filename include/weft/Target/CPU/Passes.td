@@ -39,4 +39,33 @@ def PlanBuffersPass : Pass<"weft-plan-buffers", "mlir::func::FuncOp"> {
   ];
 }
 
+def CPULibraryCallsPass
+    : Pass<"weft-cpu-library-calls", "mlir::ModuleOp"> {
+  let summary = "Turn float32 contractions on buffers into oneDNN sgemm calls";
+  let description = [{
+    Runs on buffers (after bufferization). A `linalg.generic` that computes a
+    row-major GEMM (see weft/Target/Gemm.h: batch, rows, columns and one
+    reduction, each collapsing into one strided dimension) becomes a call of
+    oneDNN's `dnnl_sgemm` per batch element, on the buffers' addresses (beta
+    1: C's initial value, zeros or a bias, is accumulated into). The pass
+    declares `dnnl_sgemm` once; the host code is then linked with oneDNN.
+
+    ```mlir
+    linalg.generic {(m,k,n) -> (m,k), (m,k,n) -> (k,n), (m,k,n) -> (m,n)}
+        ins(%a, %b : memref<8x4xf32>, memref<4x16xf32>) outs(%c : memref<8x16xf32>)
+    // becomes
+    %pa = memref.extract_aligned_pointer_as_index %a ... llvm.inttoptr ...
+    func.call @dnnl_sgemm(%n, %n, %c8, %c16, %c4, %one, %pa, %c4, %pb, %c16,
+                          %one, %pc, %c16) : (i32, i32, i64, ...) -> i32
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+  let statistics = [
+    Statistic<"numCalls", "gemm-calls", "Contractions turned into sgemm calls">
+  ];
+}
+
 #endif // WEFT_TARGET_CPU_PASSES_TD

@@ -1,0 +1,117 @@
+//===- LibraryCalls.cpp - float32 contractions become oneDNN sgemm calls --===//
+//
+// oneDNN's sgemm reaches ~90% of this CPU's peak on one or two threads
+// (TOOLCHAIN.md) where the generated loops reach a few percent; it is called
+// on the buffers' addresses, which are known once the code is bufferized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Target/CPU/Passes.h"
+#include "weft/Target/Gemm.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace weft {
+#define GEN_PASS_DEF_CPULIBRARYCALLSPASS
+#include "weft/Target/CPU/Passes.h.inc"
+} // namespace weft
+
+using namespace mlir;
+
+namespace weft {
+namespace {
+
+constexpr const char *kSgemmName = "dnnl_sgemm";
+
+/// The address of element `offset + index * stride` of `buffer` (float32),
+/// as an LLVM pointer.
+Value addressOf(OpBuilder &b, Location loc, Value buffer, Value index,
+                int64_t stride) {
+  auto type = cast<MemRefType>(buffer.getType());
+  auto [strides, offset] = type.getStridesAndOffset();
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  Value element = arith::ConstantIndexOp::create(b, loc, offset);
+  if (index && stride != 0)
+    element = arith::AddIOp::create(
+        b, loc, element,
+        arith::MulIOp::create(b, loc, index,
+                              arith::ConstantIndexOp::create(b, loc, stride)));
+  Value bytes = arith::MulIOp::create(
+      b, loc, element, arith::ConstantIndexOp::create(b, loc, 4));
+  Value address = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, bytes));
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+}
+
+struct CPULibraryCallsPass
+    : impl::CPULibraryCallsPassBase<CPULibraryCallsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<std::pair<linalg::GenericOp, GemmShape>> gemms;
+    module.walk([&](linalg::GenericOp op) {
+      if (auto gemm = matchGemm(op); succeeded(gemm))
+        gemms.push_back({op, *gemm});
+    });
+    if (gemms.empty())
+      return;
+    MLIRContext *context = &getContext();
+    OpBuilder top = OpBuilder::atBlockBegin(module.getBody());
+    Type i32 = top.getI32Type(), i64 = top.getI64Type(), f32 = top.getF32Type(),
+         ptr = LLVM::LLVMPointerType::get(context);
+    if (!module.lookupSymbol(kSgemmName)) {
+      // dnnl_status_t dnnl_sgemm(char transa, char transb, dim M, N, K,
+      //     float alpha, const float *A, dim lda, const float *B, dim ldb,
+      //     float beta, float *C, dim ldc); chars go in int registers.
+      auto callee = func::FuncOp::create(
+          top, module.getLoc(), kSgemmName,
+          FunctionType::get(
+              context,
+              {i32, i32, i64, i64, i64, f32, ptr, i64, ptr, i64, f32, ptr, i64},
+              {i32}));
+      callee.setPrivate();
+    }
+    for (auto &[op, gemm] : gemms) {
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      auto emitCall = [&](OpBuilder &b, Value index) {
+        auto i32c = [&](int64_t v) {
+          return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
+        };
+        auto i64c = [&](int64_t v) {
+          return arith::ConstantIntOp::create(b, loc, i64, v).getResult();
+        };
+        Value one = arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
+                                                   APFloat(1.0f));
+        Value a = addressOf(b, loc, op.getDpsInputs()[0], index, gemm.strideA);
+        Value bb = addressOf(b, loc, op.getDpsInputs()[1], index, gemm.strideB);
+        Value c = addressOf(b, loc, op.getDpsInits()[0], index, gemm.strideC);
+        func::CallOp::create(
+            b, loc, kSgemmName, TypeRange{i32},
+            ValueRange{i32c(gemm.transposeA ? 'T' : 'N'),
+                       i32c(gemm.transposeB ? 'T' : 'N'), i64c(gemm.m),
+                       i64c(gemm.n), i64c(gemm.k), one, a, i64c(gemm.lda), bb,
+                       i64c(gemm.ldb), one, c, i64c(gemm.ldc)});
+      };
+      if (gemm.batch == 1) {
+        emitCall(b, Value());
+      } else {
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        Value count = arith::ConstantIndexOp::create(b, loc, gemm.batch);
+        Value step = arith::ConstantIndexOp::create(b, loc, 1);
+        scf::ForOp::create(
+            b, loc, zero, count, step, ValueRange{},
+            [&](OpBuilder &inner, Location, Value iv, ValueRange) {
+              emitCall(inner, iv);
+              scf::YieldOp::create(inner, loc);
+            });
+      }
+      op.erase();
+      ++numCalls;
+    }
+  }
+};
+
+} // namespace
+} // namespace weft
