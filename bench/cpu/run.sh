@@ -1,37 +1,26 @@
 #!/usr/bin/env bash
-#===- bench/cpu/run.sh - Weft next to ONNX Runtime on this CPU ------------===#
+#===- bench/cpu/run.sh - Weft next to ONNX Runtime and IREE on this CPU ---===#
 #
-# For resnet18, mobilenet_v2 and the 4-layer encoder (scripts/gen_models.py,
-# batch 1): Weft's compile time, then Weft and ONNX Runtime (CPU, 2 threads)
-# interleaved on the same input, several rounds, and the median latency of
-# each with the ratio Weft/ORT. The machine is shared and noisy: compare
-# ratios within one run. Usage: bench/cpu/run.sh [build] [rounds]
+# Generates the models (scripts/gen_models.py, bench/cpu/bench_models.py),
+# installs IREE's compiler and runtime into a venv of their own
+# (build/bench-venv: they need a newer onnx and numpy than the project's
+# venv, whose torch needs numpy 1.x), then runs bench/cpu/bench.py: resnet18,
+# mobilenet_v2, the encoder, an MLP at batch 64 and a 1024^3 MatMul at 1 and 2
+# threads, interleaved. Usage: bench/cpu/run.sh [build] [rounds]
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 build="${1:-build}"
 rounds="${2:-3}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="$root/$build/bin"
 models="$root/$build/models"
-python="$root/.venv/bin/python"
 /usr/bin/python3 "$root/scripts/gen_models.py" "$models" > /dev/null
-median() { sort -n | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-printf '%-14s %10s %12s %12s %10s\n' model compile_s weft_ms ort_ms weft/ort
-for m in resnet18 mobilenet_v2 encoder; do
-  start=$(date +%s.%N)
-  "$bin/weft-compile" "$models/$m.onnx" -o "$models/$m.weft"
-  seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
-  weft=() ort=()
-  for _ in $(seq "$rounds"); do
-    weft+=("$("$bin/weft-run" "$models/$m.weft" --input "input=$models/$m.input.npy" \
-                --bench 5 | sed -n 's/latency_ms median=\([0-9.]*\).*/\1/p')")
-    ort+=("$("$python" "$root/scripts/ort_run.py" "$models/$m.onnx" \
-               "$models/$m.input.npy" "$models/$m.ort.npy" --bench 5 --threads 2 |
-             sed -n 's/latency_ms median=\([0-9.]*\).*/\1/p')")
-  done
-  w=$(printf '%s\n' "${weft[@]}" | median)
-  o=$(printf '%s\n' "${ort[@]}" | median)
-  printf '%-14s %10.2f %12.2f %12.2f %10.1f\n' "$m" "$seconds" "$w" "$o" \
-    "$(echo "$w / $o" | bc -l)"
-done
+/usr/bin/python3 "$root/bench/cpu/bench_models.py" "$models"
+venv="$root/$build/bench-venv"
+if [ ! -x "$venv/bin/iree-compile" ]; then
+  /usr/bin/python3 -m venv "$venv" &&
+    "$venv/bin/pip" install -q iree-base-compiler==3.13.0 \
+      iree-base-runtime==3.13.0 onnx==1.17.0 "numpy<2.3" ||
+    echo "bench: IREE could not be installed; its columns stay empty" >&2
+fi
+"$root/.venv/bin/python" "$root/bench/cpu/bench.py" "$root/$build" --rounds "$rounds"
