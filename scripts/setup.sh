@@ -17,8 +17,9 @@ debian_packages=(
   cmake ninja-build ccache make bc time
   # ONNX's C++ library, its test data and protobuf.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
-  # oneDNN: the CPU code's matrix products.
-  libdnnl-dev
+  # oneDNN: the CPU code's matrix products; LLVM's OpenMP runtime: its
+  # loops on several threads.
+  libdnnl-dev libomp-22-dev
   # Tests.
   libgtest-dev libopenblas-dev
   # Python: numpy, onnx, torch for model generation and reference outputs.

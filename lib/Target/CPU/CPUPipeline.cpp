@@ -38,20 +38,49 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   // Matrix products go to oneDNN where it is installed.
   if (!findOneDNNLibrary().empty())
     pm.addPass(createCPULibraryCallsPass());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (!findOpenMPLibrary().empty()) {
+    // Large loop nests run on the threads of an OpenMP team (as many as
+    // OMP_NUM_THREADS says when the code runs, by default one per core).
+    pm.addNestedPass<func::FuncOp>(createLowerLinalgToLoopsPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    // Inlines the alloca scopes the conversion wraps loop bodies in (they
+    // allocate nothing here), before their loops become branches.
+    pm.addPass(createCanonicalizerPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
   buildLoopsToLLVMPipeline(pm);
 }
 
-std::string findOneDNNLibrary() {
-  if (const char *setting = std::getenv("WEFT_ONEDNN"))
-    if (llvm::StringRef(setting) == "0" || llvm::StringRef(setting) == "off")
-      return "";
-  for (const char *path :
-       {"/usr/lib/x86_64-linux-gnu/libdnnl.so.2",
-        "/usr/lib/aarch64-linux-gnu/libdnnl.so.2", "/usr/lib/libdnnl.so.2"})
+/// Whether `variable` is set to 0 or off.
+static bool isTurnedOff(const char *variable) {
+  const char *setting = std::getenv(variable);
+  return setting &&
+         (llvm::StringRef(setting) == "0" || llvm::StringRef(setting) == "off");
+}
+
+/// The first of `paths` that exists, or "".
+static std::string findFirst(std::initializer_list<const char *> paths) {
+  for (const char *path : paths)
     if (llvm::sys::fs::exists(path))
       return path;
   return "";
+}
+
+std::string findOpenMPLibrary() {
+  if (isTurnedOff("WEFT_OPENMP"))
+    return "";
+  return findFirst({"/usr/lib/x86_64-linux-gnu/libomp.so.5",
+                    "/usr/lib/aarch64-linux-gnu/libomp.so.5",
+                    "/usr/lib/llvm-22/lib/libomp.so.5"});
+}
+
+std::string findOneDNNLibrary() {
+  if (isTurnedOff("WEFT_ONEDNN"))
+    return "";
+  return findFirst({"/usr/lib/x86_64-linux-gnu/libdnnl.so.2",
+                    "/usr/lib/aarch64-linux-gnu/libdnnl.so.2",
+                    "/usr/lib/libdnnl.so.2"});
 }
 
 void buildLoopsToLLVMPipeline(OpPassManager &pm) {
@@ -62,6 +91,7 @@ void buildLoopsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (erf, ...) becomes a libm call.
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

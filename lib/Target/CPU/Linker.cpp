@@ -48,6 +48,10 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
   std::string oneDNN = findOneDNNLibrary();
   if (!oneDNN.empty())
     args.append({"--as-needed", oneDNN, "--no-as-needed"});
+  // LLVM's OpenMP runtime, where loops run on a team of threads.
+  std::string openMP = findOpenMPLibrary();
+  if (!openMP.empty())
+    args.append({"--as-needed", openMP, "--no-as-needed"});
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 120, 0,
                                      &message);
   if (rc != 0) {

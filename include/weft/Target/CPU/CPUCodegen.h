@@ -28,6 +28,11 @@ constexpr const char *kEntryPointName = "weft_main";
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
+/// LLVM's OpenMP runtime, whose teams of threads run the CPU code's large
+/// loop nests, or "" if it is not installed or WEFT_OPENMP=0 turns it off
+/// (then every loop runs on the calling thread).
+std::string findOpenMPLibrary();
+
 /// oneDNN's shared library, which matrix products are handed to, or "" if
 /// it is not installed or WEFT_ONEDNN=0 turns it off.
 std::string findOneDNNLibrary();

@@ -68,4 +68,37 @@ def CPULibraryCallsPass
   ];
 }
 
+def LowerLinalgToLoopsPass
+    : Pass<"weft-lower-linalg-to-loops", "mlir::func::FuncOp"> {
+  let summary = "Linalg ops to loops: parallel where there is work to split";
+  let description = [{
+    Each linalg op becomes a loop nest; ops of at least `min-parallel-work`
+    iterations (all loops counted) get their outermost parallel dimensions,
+    as few as give each thread several iterations, as one `scf.parallel`
+    (which `convert-scf-to-openmp` spreads over threads) and the rest as
+    sequential loops inside, so the innermost loop still vectorizes;
+    smaller ones become sequential `scf.for` nests, which pay no fork and
+    join.
+
+    ```mlir
+    linalg.generic {... ["parallel", "parallel"]} ... : memref<256x256xf32>
+    // becomes, with min-parallel-work <= 65536:
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c256, %c256) step (%c1, %c1) { ... }
+    ```
+  }];
+  let options = [
+    Option<"minParallelWork", "min-parallel-work", "int64_t", "32768",
+           "Iterations an op needs to become a parallel loop">,
+    Option<"threads", "threads", "int64_t", "4",
+           "Threads the parallel loops are split over: the outermost "
+           "dims that give each several iterations stay parallel, the "
+           "others become sequential loops inside">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numParallel", "parallel-ops", "Ops lowered to parallel loops">
+  ];
+}
+
 #endif // WEFT_TARGET_CPU_PASSES_TD
