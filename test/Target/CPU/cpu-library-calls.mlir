@@ -1,0 +1,47 @@
+// RUN: weft-opt --split-input-file --weft-cpu-library-calls --canonicalize %s | FileCheck %s
+
+// A row-major matmul becomes one oneDNN sgemm on the buffers' addresses:
+// 'N', 'N', m, n, k, alpha 1, A, lda, B, ldb, beta 1 (C accumulates), C, ldc.
+// CHECK: func.func private @dnnl_sgemm(i32, i32, i64, i64, i64, f32, !llvm.ptr, i64, !llvm.ptr, i64, f32, !llvm.ptr, i64) -> i32
+// CHECK-LABEL: func.func @matmul
+// CHECK-DAG: %[[N:.*]] = arith.constant 78 : i32
+// CHECK-DAG: %[[M8:.*]] = arith.constant 8 : i64
+// CHECK-DAG: %[[N16:.*]] = arith.constant 16 : i64
+// CHECK-DAG: %[[K4:.*]] = arith.constant 4 : i64
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: memref.extract_aligned_pointer_as_index %arg0
+// CHECK: %[[A:.*]] = llvm.inttoptr
+// CHECK: memref.extract_aligned_pointer_as_index %arg1
+// CHECK: %[[B:.*]] = llvm.inttoptr
+// CHECK: memref.extract_aligned_pointer_as_index %arg2
+// CHECK: %[[C:.*]] = llvm.inttoptr
+// CHECK: call @dnnl_sgemm(%[[N]], %[[N]], %[[M8]], %[[N16]], %[[K4]], %[[ONE]], %[[A]], %[[K4]], %[[B]], %[[N16]], %[[ONE]], %[[C]], %[[N16]])
+// CHECK-NOT: linalg.generic
+func.func @matmul(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x4xf32>, memref<4x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A batch of GEMMs is a loop of sgemm calls, each at its batch's offsets.
+// CHECK-LABEL: func.func @batched
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: arith.muli %[[I]]
+// CHECK: call @dnnl_sgemm
+func.func @batched(%a: memref<2x4x16x32xf32>, %b: memref<2x4x32x16xf32>, %c: memref<2x4x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, h, m, k, n) -> (b, h, m, k)>, affine_map<(b, h, m, k, n) -> (b, h, k, n)>, affine_map<(b, h, m, k, n) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x4x16x32xf32>, memref<2x4x32x16xf32>) outs(%c : memref<2x4x16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

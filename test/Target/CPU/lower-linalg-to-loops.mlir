@@ -1,0 +1,51 @@
+// RUN: weft-opt --split-input-file --pass-pipeline='builtin.module(func.func(weft-lower-linalg-to-loops{min-parallel-work=1024 threads=4}))' %s | FileCheck %s
+
+// Enough work: the outermost dims that give 4 threads several iterations
+// (64) become an scf.parallel; the innermost dim stays a loop inside.
+// CHECK-LABEL: func.func @large
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK-NEXT: scf.for
+// CHECK: arith.addf
+// CHECK-NOT: scf.parallel
+func.func @large(%x: memref<64x256xf32>, %y: memref<64x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<64x256xf32>) outs(%y : memref<64x256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Too little work to split: sequential loops.
+// CHECK-LABEL: func.func @small
+// CHECK-NOT: scf.parallel
+// CHECK: scf.for
+func.func @small(%x: memref<4x8xf32>, %y: memref<4x8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<4x8xf32>) outs(%y : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// Only the leading parallel dims split: a reduction dim between parallel ones
+// keeps the loops after it in order (the output column stays innermost).
+// CHECK-LABEL: func.func @row_reduction
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: scf.for
+func.func @row_reduction(%x: memref<64x16x128xf32>, %y: memref<64x128xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, k, j) -> (i, k, j)>, affine_map<(i, k, j) -> (i, j)>], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : memref<64x16x128xf32>) outs(%y : memref<64x128xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
