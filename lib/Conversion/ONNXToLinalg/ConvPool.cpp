@@ -256,34 +256,28 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
     if (s < 0)
       break;
   }
-  // The bias (or zeros) is where the sum starts.
-  Value init;
-  if (isa<NoneType>(bias.getType())) {
-    init = makeFilledTensor(b, loc, yType.getShape(), elt, 0.0);
-  } else {
-    Value empty = tensor::EmptyOp::create(b, loc, yType.getShape(), elt);
-    init = linalg::GenericOp::create(
-               b, loc, TypeRange{yType}, ValueRange{bias}, ValueRange{empty},
-               ArrayRef<AffineMap>{AffineMap::get(rank, 0, {d(1)}, context),
-                                   b.getMultiDimIdentityMap(rank)},
-               SmallVector<utils::IteratorType>(rank,
-                                                utils::IteratorType::parallel),
-               [](OpBuilder &b, Location l, ValueRange args) {
-                 linalg::YieldOp::create(b, l, args[0]);
-               })
-               .getResult(0);
+  // The sum starts from the bias (or zero); the output is only written.
+  bool hasBias = !isa<NoneType>(bias.getType());
+  if (hasBias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(rank, 0, {d(1)}, context));
   }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
+  maps.push_back(identity);
+  Value init = tensor::EmptyOp::create(b, loc, yType.getShape(), elt);
   return linalg::GenericOp::create(
              b, loc, TypeRange{yType}, inputs, ValueRange{init}, maps,
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
-             [](OpBuilder &b, Location l, ValueRange args) {
-               Value sum = args.back();
-               for (size_t i = 0; i + 1 < args.size(); i += 2)
+             [hasBias, elt](OpBuilder &b, Location l, ValueRange args) {
+               size_t taps = (args.size() - 1 - hasBias) / 2;
+               Value sum = hasBias ? args[2 * taps]
+                                   : arith::ConstantOp::create(
+                                         b, l, b.getZeroAttr(elt))
+                                         .getResult();
+               for (size_t i = 0; i < taps; ++i)
                  sum = arith::AddFOp::create(
                      b, l, sum,
-                     arith::MulFOp::create(b, l, args[i], args[i + 1]));
+                     arith::MulFOp::create(b, l, args[2 * i], args[2 * i + 1]));
                linalg::YieldOp::create(b, l, sum);
              })
       .getResult(0);

@@ -29,6 +29,8 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   // Results become buffers the caller passes in (@main is public).
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
+  // A result computed in a buffer of its own is computed in the caller's.
+  outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);

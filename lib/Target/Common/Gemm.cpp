@@ -108,7 +108,11 @@ FailureOr<Group> collapse(ArrayRef<unsigned> dims, ArrayRef<int64_t> extents,
 
 } // namespace
 
-FailureOr<GemmShape> matchGemm(linalg::GenericOp op) {
+/// The GEMM of `op`; with `leadingBatch`, C's outermost dims that only one
+/// of A and B has are batch dims too (the other operand's stride 0), as in
+/// a convolution's batch of columns times one filter matrix.
+static FailureOr<GemmShape> matchGemm(linalg::GenericOp op,
+                                      bool leadingBatch) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !isMultiplyAccumulate(op))
     return failure();
@@ -136,10 +140,17 @@ FailureOr<GemmShape> matchGemm(linalg::GenericOp op) {
   auto in = [&](int operand, unsigned d) {
     return llvm::is_contained(operands[operand].order, d);
   };
+  // Leading batch dims: C's outermost dims that one side (A or B) has.
+  bool leading = leadingBatch;
+  int leadingSide = -1;
   for (unsigned d : operands[2].order) {
     if (iterators[d] != utils::IteratorType::parallel)
       return failure();
-    if (in(0, d) && in(1, d))
+    int side = in(0, d) ? 0 : 1;
+    leading &= in(0, d) != in(1, d) && (leadingSide < 0 || side == leadingSide);
+    if (leading)
+      leadingSide = side;
+    if ((in(0, d) && in(1, d)) || leading)
       batch.push_back(d);
     else if (in(0, d))
       m.push_back(d);
@@ -211,6 +222,11 @@ FailureOr<GemmShape> matchGemm(linalg::GenericOp op) {
   shape.strideB = gb->stride[1];
   shape.strideC = gb->stride[2];
   return shape;
+}
+
+FailureOr<GemmShape> matchGemm(linalg::GenericOp op) {
+  auto gemm = matchGemm(op, /*leadingBatch=*/false);
+  return succeeded(gemm) ? gemm : matchGemm(op, /*leadingBatch=*/true);
 }
 
 } // namespace weft

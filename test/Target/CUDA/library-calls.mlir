@@ -99,3 +99,20 @@ func.func @not_gemm(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16xf
   }
   return
 }
+
+// -----
+
+// A convolution's batch of columns times one filter matrix: the images are
+// the batch, the filters' stride 0.
+// CHECK-LABEL: func.func @conv_columns
+// CHECK: weft.gemm = array<i64: 0, 0, 4, 20, 18, 18, 20, 20, 2, 0, 360, 80>
+func.func @conv_columns(%w: memref<4x18xf32>, %cols: memref<2x18x20xf32>, %y: memref<2x4x20xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, k, p) -> (f, k)>, affine_map<(n, f, k, p) -> (n, k, p)>, affine_map<(n, f, k, p) -> (n, f, p)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%w, %cols : memref<4x18xf32>, memref<2x18x20xf32>) outs(%y : memref<2x4x20xf32>) {
+  ^bb0(%x: f32, %z: f32, %acc: f32):
+    %p = arith.mulf %x, %z : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
