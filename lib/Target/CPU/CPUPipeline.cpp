@@ -51,6 +51,7 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   } else {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   }
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
   buildLoopsToLLVMPipeline(pm);
 }
 

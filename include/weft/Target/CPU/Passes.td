@@ -101,4 +101,23 @@ def LowerLinalgToLoopsPass
   ];
 }
 
+def ApproximateMathPass : Pass<"weft-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "float32 exp, erf, tanh, log as polynomials that vectorize";
+  let description = [{
+    Rewrites float32 transcendental functions into MLIR's polynomial
+    approximations (arithmetic only, a few ulp), so loops that call them
+    vectorize instead of calling libm once per element (GELU's erf and
+    softmax's exp were a quarter of the encoder's time).
+
+    ```mlir
+    %y = math.erf %x : f32
+    // becomes a rational approximation in arith ops
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // WEFT_TARGET_CPU_PASSES_TD
