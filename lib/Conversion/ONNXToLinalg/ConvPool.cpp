@@ -124,10 +124,11 @@ Value addChannelBias(OpBuilder &rewriter, Location loc, Value y, Value bias) {
 /// An ungrouped convolution as a matrix product (im2col): the input's
 /// windows are copied into columns Col[n][c, k...][o...] (none for a 1x1
 /// kernel at stride 1), then Y[n](f, o...) = W(f, c k...) Col[n](c k..., o...)
-/// is a contraction that library GEMMs take (oneDNN, cuBLAS). Returns the
-/// convolution without bias, of `yType`.
+/// is a contraction that library GEMMs take (oneDNN, cuBLAS), accumulated
+/// onto the bias (one pass fewer than adding it after). Returns the
+/// convolution of `yType`.
 Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
-                       const Window &w, RankedTensorType yType) {
+                       Value bias, const Window &w, RankedTensorType yType) {
   MLIRContext *context = b.getContext();
   auto xType = cast<RankedTensorType>(input.getType());
   auto wType = cast<RankedTensorType>(filter.getType());
@@ -188,8 +189,24 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
   Value weights = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({f, c * taps}, elt), filter,
       SmallVector<ReassociationIndices>{{0}, trailing(1, 2 + spatial)});
-  // Loops n, f, k, p.
-  Value init = makeFilledTensor(b, loc, {n, f, positions}, elt, 0.0);
+  // Loops n, f, k, p; the sum starts from the bias (or zero).
+  Value init;
+  if (isa<NoneType>(bias.getType())) {
+    init = makeFilledTensor(b, loc, {n, f, positions}, elt, 0.0);
+  } else {
+    Value empty = tensor::EmptyOp::create(b, loc, {n, f, positions}, elt);
+    init =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{empty.getType()}, ValueRange{bias},
+            ValueRange{empty},
+            ArrayRef<AffineMap>{AffineMap::get(3, 0, {d(1)}, context),
+                                b.getMultiDimIdentityMap(3)},
+            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+  }
   Value product =
       linalg::GenericOp::create(
           b, loc, TypeRange{init.getType()}, ValueRange{weights, columns},
@@ -233,8 +250,8 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
     // The input window of this tap: the padded input from the tap's offset,
     // every stride-th element, as many as the output has.
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0)},
-                              sizes, strides = {b.getIndexAttr(1),
-                                                b.getIndexAttr(1)};
+                              sizes,
+                              strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
     for (int64_t i = 0; i < 2; ++i)
       sizes.push_back(b.getIndexAttr(yType.getDimSize(i)));
     SmallVector<AffineExpr> weight = {d(1), constant(0)};
@@ -270,10 +287,10 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
                                               utils::IteratorType::parallel),
              [hasBias, elt](OpBuilder &b, Location l, ValueRange args) {
                size_t taps = (args.size() - 1 - hasBias) / 2;
-               Value sum = hasBias ? args[2 * taps]
-                                   : arith::ConstantOp::create(
-                                         b, l, b.getZeroAttr(elt))
-                                         .getResult();
+               Value sum =
+                   hasBias ? args[2 * taps]
+                           : arith::ConstantOp::create(b, l, b.getZeroAttr(elt))
+                                 .getResult();
                for (size_t i = 0; i < taps; ++i)
                  sum = arith::AddFOp::create(
                      b, l, sum,
@@ -324,8 +341,8 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     for (int64_t s = 0; s < spatial; ++s)
       columnBytes *= wType.getDimSize(2 + s) * yType.getDimSize(2 + s);
     if (groups == 1 && elt.isF32() && columnBytes <= (int64_t(1) << 28)) {
-      Value y = convolveByMatmul(rewriter, loc, input, op.getW(), w, yType);
-      rewriter.replaceOp(op, addChannelBias(rewriter, loc, y, op.getB()));
+      rewriter.replaceOp(op, convolveByMatmul(rewriter, loc, input, op.getW(),
+                                              op.getB(), w, yType));
       return success();
     }
 
