@@ -18,7 +18,7 @@ using namespace mlir;
 
 namespace weft {
 
-void buildCPULoweringPipeline(OpPassManager &pm) {
+void buildONNXToBuffersPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -26,17 +26,21 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Results become buffers the caller passes in (@main is public).
+  // Results become buffers the caller passes in (the functions are public);
+  // a result computed in a buffer of its own is computed in the caller's.
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
-  // A result computed in a buffer of its own is computed in the caller's.
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   pm.addNestedPass<func::FuncOp>(createConvertMemRefCopyToLinalgPass());
-  // Temporaries share one arena the runtime provides.
+  // Temporaries share one arena the runtime provides (host or device memory).
   pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
+}
+
+void buildCPULoweringPipeline(OpPassManager &pm) {
+  buildONNXToBuffersPipeline(pm);
   // Matrix products go to oneDNN where it is installed.
   if (!findOneDNNLibrary().empty())
     pm.addPass(createCPULibraryCallsPass());

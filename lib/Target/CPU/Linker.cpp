@@ -28,7 +28,7 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
     error = "cannot create temporary files for linking";
     return failure();
   }
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(objectPath);
     llvm::sys::fs::remove(libraryPath);
   });

@@ -117,7 +117,7 @@ FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string lookupError;
   const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple.str(), lookupError);
+      llvm::TargetRegistry::lookupTarget(triple, lookupError);
   if (!target) {
     error = "no LLVM target for " + triple.str() + ": " + lookupError;
     return failure();

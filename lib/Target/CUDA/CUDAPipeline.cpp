@@ -1,6 +1,7 @@
 //===- CUDAPipeline.cpp - onnx dialect to GPU launches and PTX ------------===//
 
 #include "weft/Conversion/Passes.h"
+#include "weft/Target/CPU/CPUCodegen.h"
 #include "weft/Target/CPU/Passes.h"
 #include "weft/Target/CUDA/CUDACodegen.h"
 #include "weft/Target/CUDA/Passes.h"
@@ -39,23 +40,7 @@ void buildCUDALoweringPipeline(OpPassManager &pm,
 }
 
 void buildCUDAKernelPipeline(OpPassManager &pm) {
-  pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  // A result computed in a buffer of its own is computed in the caller's.
-  outParams.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  bufferization::BufferDeallocationPipelineOptions deallocation;
-  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
-  pm.addNestedPass<func::FuncOp>(createConvertMemRefCopyToLinalgPass());
-  // Temporaries share one arena of device memory the runtime provides.
-  pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
+  buildONNXToBuffersPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
   pm.addPass(createCUDALibraryCallsPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

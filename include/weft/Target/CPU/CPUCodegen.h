@@ -28,6 +28,11 @@ constexpr const char *kEntryPointName = "weft_main";
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
+/// Adds the passes every code generator starts with: onnx to linalg,
+/// one-shot bufferization, results into caller buffers, temporaries planned
+/// into one arena (`weft-plan-buffers`).
+void buildONNXToBuffersPipeline(mlir::OpPassManager &pm);
+
 /// LLVM's OpenMP runtime, whose teams of threads run the CPU code's large
 /// loop nests, or "" if it is not installed or WEFT_OPENMP=0 turns it off
 /// (then every loop runs on the calling thread).

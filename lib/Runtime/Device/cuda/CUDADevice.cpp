@@ -296,68 +296,53 @@ bool CUDADevice::reserveStaging(size_t bytes) {
 
 Status CUDADevice::copyFromHost(void *destination, const void *source,
                                 size_t bytes) {
-  if (bytes == 0)
-    return Status::ok();
-  if (!destination || !source)
-    return Status(StatusCode::InvalidArgument,
-                  name + ": copy of " + std::to_string(bytes) +
-                      " bytes to the device with a null pointer");
-  WEFT_RETURN_IF_ERROR(makeCurrent());
-  std::lock_guard<std::mutex> lock(streamMutex);
-  auto target = reinterpret_cast<CUdeviceptr>(destination);
-  auto from = static_cast<const char *>(source);
-  std::string what =
-      "copy of " + std::to_string(bytes) + " bytes to the device";
-  CUresult result;
-  if (!reserveStaging(std::min(bytes, kMaxStaging))) {
-    // No pinned memory to spare: let CUDA stage the pageable memory.
-    if ((result = cuMemcpyHtoDAsync(target, from, bytes, stream)) !=
-            CUDA_SUCCESS ||
-        (result = cuStreamSynchronize(stream)) != CUDA_SUCCESS)
-      return failure(what, result);
-    return Status::ok();
-  }
-  for (size_t done = 0; done < bytes;) {
-    size_t chunk = std::min(stagingBytes, bytes - done);
-    std::memcpy(staging, from + done, chunk);
-    if ((result = cuMemcpyHtoDAsync(target + done, staging, chunk, stream)) !=
-            CUDA_SUCCESS ||
-        (result = cuStreamSynchronize(stream)) != CUDA_SUCCESS)
-      return failure(what, result);
-    done += chunk;
-  }
-  return Status::ok();
+  return copy(/*toDevice=*/true, destination, source, bytes);
 }
 
 Status CUDADevice::copyToHost(void *destination, const void *source,
                               size_t bytes) {
+  return copy(/*toDevice=*/false, destination, source, bytes);
+}
+
+Status CUDADevice::copy(bool toDevice, void *destination, const void *source,
+                        size_t bytes) {
   if (bytes == 0)
     return Status::ok();
+  std::string what = "copy of " + std::to_string(bytes) + " bytes " +
+                     (toDevice ? "to" : "from") + " the device";
   if (!destination || !source)
     return Status(StatusCode::InvalidArgument,
-                  name + ": copy of " + std::to_string(bytes) +
-                      " bytes from the device with a null pointer");
+                  name + ": " + what + " with a null pointer");
   WEFT_RETURN_IF_ERROR(makeCurrent());
   std::lock_guard<std::mutex> lock(streamMutex);
-  auto from = reinterpret_cast<CUdeviceptr>(source);
-  auto target = static_cast<char *>(destination);
-  std::string what =
-      "copy of " + std::to_string(bytes) + " bytes from the device";
+  // One asynchronous copy of `n` bytes at `offset` between `host` memory
+  // and the device, in this call's direction.
+  auto issue = [&](void *host, size_t offset, size_t n) {
+    return toDevice ? cuMemcpyHtoDAsync(
+                          reinterpret_cast<CUdeviceptr>(destination) + offset,
+                          host, n, stream)
+                    : cuMemcpyDtoHAsync(
+                          host, reinterpret_cast<CUdeviceptr>(source) + offset,
+                          n, stream);
+  };
   CUresult result;
   if (!reserveStaging(std::min(bytes, kMaxStaging))) {
-    if ((result = cuMemcpyDtoHAsync(target, from, bytes, stream)) !=
-            CUDA_SUCCESS ||
+    // No pinned memory to spare: let CUDA stage the pageable memory.
+    void *host = toDevice ? const_cast<void *>(source) : destination;
+    if ((result = issue(host, 0, bytes)) != CUDA_SUCCESS ||
         (result = cuStreamSynchronize(stream)) != CUDA_SUCCESS)
       return failure(what, result);
     return Status::ok();
   }
   for (size_t done = 0; done < bytes;) {
     size_t chunk = std::min(stagingBytes, bytes - done);
-    if ((result = cuMemcpyDtoHAsync(staging, from + done, chunk, stream)) !=
-            CUDA_SUCCESS ||
+    if (toDevice)
+      std::memcpy(staging, static_cast<const char *>(source) + done, chunk);
+    if ((result = issue(staging, done, chunk)) != CUDA_SUCCESS ||
         (result = cuStreamSynchronize(stream)) != CUDA_SUCCESS)
       return failure(what, result);
-    std::memcpy(target + done, staging, chunk);
+    if (!toDevice)
+      std::memcpy(static_cast<char *>(destination) + done, staging, chunk);
     done += chunk;
   }
   return Status::ok();

@@ -83,6 +83,9 @@ private:
   /// Makes the staging buffer at least `bytes` long (the stream's lock is
   /// held); false if pinned memory is short.
   bool reserveStaging(size_t bytes);
+  /// copyFromHost (`toDevice`) or copyToHost.
+  Status copy(bool toDevice, void *destination, const void *source,
+              size_t bytes);
 
   int index;
   std::string name;
