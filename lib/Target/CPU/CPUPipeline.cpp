@@ -21,6 +21,9 @@ namespace weft {
 void buildONNXToBuffersPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // Padded inputs are filled, and their producers write into them.
+  pm.addNestedPass<func::FuncOp>(createDecomposePadsPass());
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

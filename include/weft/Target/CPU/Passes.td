@@ -120,4 +120,24 @@ def ApproximateMathPass : Pass<"weft-approximate-math", "mlir::func::FuncOp"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def DecomposePadsPass : Pass<"weft-decompose-pads", "mlir::func::FuncOp"> {
+  let summary = "tensor.pad as a filled tensor with the source inserted";
+  let description = [{
+    Rewrites each `tensor.pad` with a constant padding value into a
+    `linalg.fill` of the padded shape and a `tensor.insert_slice` of the
+    source. With `eliminate-empty-tensors` before bufferization, the op that
+    computes the source then writes straight into the padded buffer's
+    interior: a convolution's padding costs a fill instead of a copy.
+
+    ```mlir
+    %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %zero }
+    // becomes
+    %f = linalg.fill ins(%zero) outs(%empty) ...
+    %p = tensor.insert_slice %x into %f[0, 0, 1, 1] [...] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // WEFT_TARGET_CPU_PASSES_TD
