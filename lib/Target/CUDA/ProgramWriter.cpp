@@ -41,7 +41,6 @@ public:
   LogicalResult writeFunction(func::FuncOp func) {
     arenaBytes = getArenaBytes(module, func.getSymName());
     unsigned numArgs = func.getNumArguments() - (arenaBytes > 0 ? 1 : 0);
-    arguments = func.getArguments();
     numProgramArgs = numArgs;
     std::string text = "program " + func.getSymName().str() + " " +
                        std::to_string(numArgs) + " " +
@@ -223,7 +222,6 @@ private:
   ModuleOp module;
   CUDAProgramText &out;
   llvm::StringMap<int> weightIds;
-  ValueRange arguments;
   unsigned numProgramArgs = 0;
   int64_t arenaBytes = 0;
 };
