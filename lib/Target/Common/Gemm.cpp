@@ -106,13 +106,32 @@ FailureOr<Group> collapse(ArrayRef<unsigned> dims, ArrayRef<int64_t> extents,
   return group;
 }
 
+/// How a GEMM reads a `rows` x `cols` operand whose rows and columns are
+/// `rowStride` and `colStride` elements apart: row-major (columns
+/// contiguous; `transposed` 0, `ld` the row stride) or transposed (rows
+/// contiguous). A dim of extent 1 has no stride, so either layout fits it.
+/// False if neither is contiguous.
+bool getLayout(int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride,
+               int64_t &transposed, int64_t &ld) {
+  if (cols == 1 || colStride == 1) {
+    transposed = 0;
+    ld = rows == 1 ? cols : rowStride;
+    return true;
+  }
+  if (rows == 1 || rowStride == 1) {
+    transposed = 1;
+    ld = colStride;
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 /// The GEMM of `op`; with `leadingBatch`, C's outermost dims that only one
 /// of A and B has are batch dims too (the other operand's stride 0), as in
 /// a convolution's batch of columns times one filter matrix.
-static FailureOr<GemmShape> matchGemm(linalg::GenericOp op,
-                                      bool leadingBatch) {
+static FailureOr<GemmShape> matchGemm(linalg::GenericOp op, bool leadingBatch) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !isMultiplyAccumulate(op))
     return failure();
@@ -176,31 +195,11 @@ static FailureOr<GemmShape> matchGemm(linalg::GenericOp op,
   int64_t M = gm->extent, N = gn->extent, K = gk->extent;
   if (M < 1 || N < 1 || K < 1)
     return failure();
-  // A(m, k): k contiguous (lda = stride of m) or m contiguous (transposed);
-  // a group of extent 1 has no stride, so either layout fits it.
-  int64_t am = gm->stride[0], ak = gk->stride[0];
-  int64_t ta, lda;
-  if (K == 1 || ak == 1) {
-    ta = 0;
-    lda = M == 1 ? K : am;
-  } else if (M == 1 || am == 1) {
-    ta = 1;
-    lda = ak;
-  } else {
+  // A(m, k) and B(k, n), each row-major or transposed.
+  int64_t ta, lda, tb, ldb;
+  if (!getLayout(M, K, gm->stride[0], gk->stride[0], ta, lda) ||
+      !getLayout(K, N, gk->stride[1], gn->stride[1], tb, ldb))
     return failure();
-  }
-  // B(k, n): n contiguous, or k contiguous (transposed).
-  int64_t bk = gk->stride[1], bn = gn->stride[1];
-  int64_t tb, ldb;
-  if (N == 1 || bn == 1) {
-    tb = 0;
-    ldb = K == 1 ? N : bk;
-  } else if (K == 1 || bk == 1) {
-    tb = 1;
-    ldb = bn;
-  } else {
-    return failure();
-  }
   // C(m, n): n contiguous.
   if (N > 1 && gn->stride[2] != 1)
     return failure();
