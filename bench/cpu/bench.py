@@ -1,17 +1,22 @@
 """Weft next to ONNX Runtime and IREE on this CPU (`make bench`).
 
-    bench.py BUILD_DIR [--rounds R] [--runs N] [--models a,b]
+    bench.py BUILD_DIR [--rounds R] [--runs N] [--warmup W] [--models a,b]
 
 For resnet18, mobilenet_v2, the 4-layer encoder (batch 1), an MLP at batch 64
 and one 1024^3 MatMul, at 1 and 2 threads: each engine's latency (median and
-p90 over R interleaved rounds of N runs; random inputs), the ratio Weft/ORT
+p90 over R interleaved rounds of N runs, each round a fresh process whose
+first W runs are untimed; random inputs), the ratio Weft/ORT
 and Weft/IREE, Weft's GFLOP/s (FLOPs as Weft's cost model counts them) and
 fraction of the peak this CPU measures
 (bench/cpu/peak.c, all cores busy with FMAs), compile times and peak memory
 (max RSS of a process running the model). The machine is shared and noisy:
 compare within one run. Threads: ONNX Runtime's intra-op threads, IREE's
-task topology, Weft's OMP_NUM_THREADS (oneDNN's GEMMs; Weft's own loops run
-on one thread). IREE runs from BUILD_DIR/bench-venv (made by `make bench`).
+task topology, Weft's OMP_NUM_THREADS (one OpenMP team for oneDNN's GEMMs
+and Weft's own loops). Steady state is what is measured: each engine's
+first runs in a process are slower (thread pools start, allocators grow to
+their working set; Weft's and ORT's first ~10 runs of the MatMul at 2 threads
+take up to twice the settled time), so Weft and ORT get W untimed runs and
+IREE's benchmark tool repeats each sample for 50 ms. IREE runs from BUILD_DIR/bench-venv (made by `make bench`).
 """
 import argparse
 import math
@@ -54,15 +59,16 @@ def parse_latency(text):
     return (float(m.group(1)), float(m.group(2))) if m else (None, None)
 
 
-def weft_run(build, artifact, threads, runs):
+def weft_run(build, artifact, threads, runs, warmup):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     out = subprocess.run([f"{build}/bin/weft-run", artifact, "--random",
-                          "--bench", str(runs)], env=env, capture_output=True,
-                         text=True, check=True).stdout
+                          "--bench", str(runs), "--warmup", str(warmup)],
+                         env=env, capture_output=True, text=True,
+                         check=True).stdout
     return parse_latency(out)
 
 
-def ort_command(path, threads, runs):
+def ort_command(path, threads, runs, warmup=1):
     """A child process (fresh thread pools) that prints median and p90."""
     code = f"""
 import time, numpy as np, onnxruntime as ort
@@ -71,7 +77,8 @@ s = ort.InferenceSession({path!r}, o, providers=["CPUExecutionProvider"])
 rng = np.random.default_rng(0)
 feeds = {{i.name: rng.standard_normal(i.shape).astype(np.float32)
          for i in s.get_inputs()}}
-s.run(None, feeds)
+for _ in range({max(1, warmup)}):
+    s.run(None, feeds)
 t = []
 for _ in range({runs}):
     a = time.perf_counter(); s.run(None, feeds); t.append((time.perf_counter() - a) * 1e3)
@@ -81,8 +88,9 @@ print(f"median={{np.median(t):.3f}} p90={{t[min(len(t) - 1, int(0.9 * len(t)))]:
     return [f"{ROOT}/.venv/bin/python", "-c", code]
 
 
-def ort_run(path, threads, runs):
-    out = subprocess.run(ort_command(path, threads, runs), capture_output=True,
+def ort_run(path, threads, runs, warmup):
+    out = subprocess.run(ort_command(path, threads, runs, warmup),
+                         capture_output=True,
                          text=True, check=True).stdout
     return parse_latency(out)
 
@@ -140,7 +148,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("build")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--models", default=",".join(MODELS))
     a = p.parse_args()
     build = os.path.abspath(a.build)
@@ -175,8 +184,9 @@ def main():
         for t in THREADS:
             samples = {"weft": [], "ort": [], "iree": []}
             for _ in range(a.rounds):  # interleaved
-                samples["weft"].append(weft_run(build, artifact, t, a.runs))
-                samples["ort"].append(ort_run(path, t, a.runs))
+                samples["weft"].append(weft_run(build, artifact, t, a.runs,
+                                                a.warmup))
+                samples["ort"].append(ort_run(path, t, a.runs, a.warmup))
                 if function:
                     samples["iree"].append(iree_run(
                         build, f"{work}/{name}.vmfb", function, inputs, t,

@@ -1,7 +1,8 @@
 //===- weft-run.cpp - Run a compiled model
 //---------------------------------===//
 //
-//   weft-run model.weft --random [--bench N] [--batch N] [--threads T]
+//   weft-run model.weft --random [--bench N [--warmup W]] [--batch N]
+//            [--threads T]
 //   weft-run model.weft --input name=x.npy [--output-dir out/ [--format pb]]
 //   weft-run model.weft --test-data test_data_set_0 --check
 //   weft-run model.onnx ...        (compiled into a cache first)
@@ -11,7 +12,8 @@
 //     (a dynamic-batch model's samples run as tasks across the devices)
 //
 // Prints each output's name, shape and first values; --bench N runs N times
-// and prints `latency_ms median=<x> p90=<y>`; --check compares the outputs
+// (after W untimed runs: thread pools and allocators settle) and prints
+// `latency_ms median=<x> p90=<y>`; --check compares the outputs
 // with the data set's output_N.pb (ONNX's tolerances) and exits 0 iff all
 // match. Exits 1 with the runtime's message on any error.
 //
@@ -136,7 +138,7 @@ int main(int argc, char **argv) {
   std::vector<std::string> deviceSpecs;
   std::map<std::string, std::string> faults;
   bool random = false, check = false, printStats = false;
-  int bench = 0, threads = 1;
+  int bench = 0, warmup = 0, threads = 1;
   int64_t batch = 0; // --batch; 0: the model's own
   std::map<std::string, std::string> inputFiles;
   for (int i = 1; i < argc; ++i) {
@@ -174,6 +176,8 @@ int main(int argc, char **argv) {
       faults[spec.substr(0, second)] = spec.substr(second + 1);
     } else if (arg == "--bench" && i + 1 < argc)
       bench = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--warmup" && i + 1 < argc)
+      warmup = std::max(0, std::atoi(argv[++i]));
     else if (arg == "--batch" && i + 1 < argc)
       batch = std::max<long long>(1, std::atoll(argv[++i]));
     else if (arg == "--threads" && i + 1 < argc)
@@ -195,14 +199,15 @@ int main(int argc, char **argv) {
     } else if (!arg.empty() && arg[0] != '-' && model.empty())
       model = arg;
     else
-      return fail("unknown argument '" + arg +
-                  "' (usage: weft-run model.weft|model.onnx [--random] "
-                  "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
-                  "[--output-dir dir [--format npy|pb]] [--bench N] "
-                  "[--batch N] [--threads T] [--devices cpu:0,cpu:1] "
-                  "[--schedule static|dynamic] [--inject dev:faults] "
-                  "[--stats] [--trace file] [--compare static] "
-                  "[--history file])");
+      return fail(
+          "unknown argument '" + arg +
+          "' (usage: weft-run model.weft|model.onnx [--random] "
+          "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
+          "[--output-dir dir [--format npy|pb]] [--bench N] [--warmup W] "
+          "[--batch N] [--threads T] [--devices cpu:0,cpu:1] "
+          "[--schedule static|dynamic] [--inject dev:faults] "
+          "[--stats] [--trace file] [--compare static] "
+          "[--history file])");
   }
   if (model.empty())
     return fail("no model given");
@@ -334,6 +339,9 @@ int main(int argc, char **argv) {
   bool matched = !check || checkOutputs(**session, results, testData);
   if (bench > 0) {
     std::vector<double> times;
+    for (int i = 0; i < warmup; ++i)
+      if (Status s = (*session)->run(feeds, results, runOptions); !s)
+        return fail(s.getMessage());
     for (int i = 0; i < bench; ++i) {
       auto start = std::chrono::steady_clock::now();
       Status s = (*session)->run(feeds, results, runOptions);
