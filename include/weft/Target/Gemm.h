@@ -31,6 +31,11 @@ struct GemmShape {
 /// body `out + a * b`), or failure.
 llvm::FailureOr<GemmShape> matchGemm(mlir::linalg::GenericOp op);
 
+/// The linalg.fill that sets the whole output of the GEMM `op` to zero just
+/// before it (only ops without memory effects in between), or null: the
+/// GEMM can then overwrite its output (beta = 0) and the fill go.
+mlir::linalg::FillOp getZeroFillBefore(mlir::linalg::GenericOp op);
+
 } // namespace weft
 
 #endif // WEFT_TARGET_GEMM_H

@@ -119,4 +119,27 @@ Value reshapeTo(OpBuilder &builder, Location loc, Value value,
   return tensor::ReshapeOp::create(builder, loc, type, value, shape);
 }
 
+Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value a, Value b,
+                         Value init) {
+  MLIRContext *context = builder.getContext();
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  AffineMap aMap = cast<RankedTensorType>(a.getType()).getRank() == 2
+                       ? AffineMap::get(4, 0, {d(1), d(2)}, context)
+                       : AffineMap::get(4, 0, {d(0), d(1), d(2)}, context);
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{init.getType()}, ValueRange{a, b},
+             ValueRange{init},
+             ArrayRef<AffineMap>{
+                 aMap, AffineMap::get(4, 0, {d(0), d(2), d(3)}, context),
+                 AffineMap::get(4, 0, {d(0), d(1), d(3)}, context)},
+             {utils::IteratorType::parallel, utils::IteratorType::parallel,
+              utils::IteratorType::reduction, utils::IteratorType::parallel},
+             [](OpBuilder &b, Location l, ValueRange args) {
+               Value m = arith::MulFOp::create(b, l, args[0], args[1]);
+               linalg::YieldOp::create(
+                   b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
+             })
+      .getResult(0);
+}
+
 } // namespace weft

@@ -42,6 +42,11 @@ mlir::Value buildParallelGeneric(
                                    mlir::ValueRange)>
         body);
 
+/// init[i][m][n] + sum_k a[i][m][k] * b[i][k][n], over loops i, m, k, n (a
+/// 2-D `a` is one matrix for every i): a contraction library GEMMs take.
+mlir::Value buildBatchedMatmul(mlir::OpBuilder &builder, mlir::Location loc,
+                               mlir::Value a, mlir::Value b, mlir::Value init);
+
 /// `axis` in [0, rank) (negative ones count from the end), or nullopt.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 

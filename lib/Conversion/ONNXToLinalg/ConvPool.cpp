@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "Winograd.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
@@ -207,22 +208,7 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
             })
             .getResult(0);
   }
-  Value product =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{weights, columns},
-          ValueRange{init},
-          ArrayRef<AffineMap>{
-              AffineMap::get(4, 0, {d(1), d(2)}, context),
-              AffineMap::get(4, 0, {d(0), d(2), d(3)}, context),
-              AffineMap::get(4, 0, {d(0), d(1), d(3)}, context)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::reduction, utils::IteratorType::parallel},
-          [](OpBuilder &b, Location l, ValueRange args) {
-            Value m = arith::MulFOp::create(b, l, args[0], args[1]);
-            linalg::YieldOp::create(
-                b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
-          })
-          .getResult(0);
+  Value product = buildBatchedMatmul(b, loc, weights, columns, init);
   return tensor::ExpandShapeOp::create(
       b, loc, yType, product,
       SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
@@ -335,6 +321,19 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
                                                op.getB(), w, yType));
       return success();
     }
+
+    // Ungrouped 3x3 at stride 1 with a constant filter: Winograd's
+    // F(2x2, 3x3), where it pays.
+    auto all = [](ArrayRef<int64_t> v, int64_t x) {
+      return llvm::all_of(v, [x](int64_t e) { return e == x; });
+    };
+    if (groups == 1 && elt.isF32() && spatial == 2 && all(w.kernel, 3) &&
+        all(w.strides, 1) && all(w.dilations, 1))
+      if (Value y = convolveWinograd(rewriter, loc, input, op.getW(), op.getB(),
+                                     yType)) {
+        rewriter.replaceOp(op, y);
+        return success();
+      }
 
     // Ungrouped, with columns of a sensible size: a matrix product.
     int64_t columnBytes = xType.getDimSize(0) * cg * 4;

@@ -5,7 +5,10 @@
 #include "Graph.h"
 #include "HostTarget.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <sstream>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -176,10 +179,21 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
 }
 
 /// The host code is a shared object inside the artifact: it is handed to
-/// the dynamic loader through an anonymous file, never written to disk.
+/// the dynamic loader through an anonymous file, never written to disk --
+/// unless WEFT_HOST_CODE_DIR names a directory: then it is written there
+/// (weft-host-<pid>-<n>.so, kept) and loaded from that file, where profilers
+/// such as perf find its symbols.
 Status Session::loadHostCode(const Artifact::Section &code,
                              const std::string &source) {
-  int fd = memfd_create("weft-host-code", MFD_CLOEXEC);
+  static std::atomic<int> copies{0};
+  const char *dir = std::getenv("WEFT_HOST_CODE_DIR");
+  std::string copy = dir ? std::string(dir) + "/weft-host-" +
+                               std::to_string(::getpid()) + "-" +
+                               std::to_string(copies++) + ".so"
+                         : std::string();
+  int fd =
+      dir ? ::open(copy.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644)
+          : memfd_create("weft-host-code", MFD_CLOEXEC);
   if (fd < 0)
     return Status(StatusCode::Internal, source + ": cannot load the host code");
   size_t written = 0;
@@ -192,7 +206,7 @@ Status Session::loadHostCode(const Artifact::Section &code,
     }
     written += size_t(n);
   }
-  std::string path = "/proc/self/fd/" + std::to_string(fd);
+  std::string path = dir ? copy : "/proc/self/fd/" + std::to_string(fd);
   library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   // The loader knows the code by this path: the descriptor stays open while
   // it is loaded, so no other session's code gets the same path (the loader

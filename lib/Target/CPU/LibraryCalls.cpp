@@ -73,6 +73,10 @@ struct CPULibraryCallsPass
       callee.setPrivate();
     }
     for (auto &[op, gemm] : gemms) {
+      // A zeroed output is overwritten instead (beta = 0): one pass fewer.
+      linalg::FillOp zeroFill = getZeroFillBefore(op);
+      if (zeroFill)
+        zeroFill.erase();
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto emitCall = [&](OpBuilder &b, Value index) {
@@ -84,6 +88,8 @@ struct CPULibraryCallsPass
         };
         Value one = arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
                                                    APFloat(1.0f));
+        Value beta = arith::ConstantFloatOp::create(
+            b, loc, cast<FloatType>(f32), APFloat(zeroFill ? 0.0f : 1.0f));
         Value a = addressOf(b, loc, op.getDpsInputs()[0], index, gemm.strideA);
         Value bb = addressOf(b, loc, op.getDpsInputs()[1], index, gemm.strideB);
         Value c = addressOf(b, loc, op.getDpsInits()[0], index, gemm.strideC);
@@ -92,7 +98,7 @@ struct CPULibraryCallsPass
             ValueRange{i32c(gemm.transposeA ? 'T' : 'N'),
                        i32c(gemm.transposeB ? 'T' : 'N'), i64c(gemm.m),
                        i64c(gemm.n), i64c(gemm.k), one, a, i64c(gemm.lda), bb,
-                       i64c(gemm.ldb), one, c, i64c(gemm.ldc)});
+                       i64c(gemm.ldb), beta, c, i64c(gemm.ldc)});
       };
       if (gemm.batch == 1) {
         emitCall(b, Value());

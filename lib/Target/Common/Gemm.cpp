@@ -13,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -226,6 +228,25 @@ static FailureOr<GemmShape> matchGemm(linalg::GenericOp op, bool leadingBatch) {
 FailureOr<GemmShape> matchGemm(linalg::GenericOp op) {
   auto gemm = matchGemm(op, /*leadingBatch=*/false);
   return succeeded(gemm) ? gemm : matchGemm(op, /*leadingBatch=*/true);
+}
+
+linalg::FillOp getZeroFillBefore(linalg::GenericOp op) {
+  Value output = op.getDpsInits()[0];
+  for (Operation *before = op->getPrevNode(); before;
+       before = before->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(before)) {
+      if (fill.getDpsInits()[0] != output)
+        return {};
+      FloatAttr value;
+      if (!matchPattern(fill.getDpsInputs()[0], m_Constant(&value)) ||
+          !value.getValue().isPosZero())
+        return {};
+      return fill;
+    }
+    if (!isMemoryEffectFree(before))
+      return {};
+  }
+  return {};
 }
 
 } // namespace weft

@@ -64,3 +64,36 @@ func.func @unsupported(%x: tensor<3x3xf32>) -> tensor<f32> {
   %0 = onnx.Det(%x) : (tensor<3x3xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+// An ungrouped 3x3 convolution at stride 1 with a constant filter is
+// Winograd's F(2x2, 3x3): the filter transformed at compile time (16 points
+// x filters x channels), the input split by column parity, 16 point
+// transforms, one batched contraction, and the output transform writing
+// even and odd rows of the result.
+// CHECK-LABEL: func.func @winograd
+// CHECK: arith.constant dense_resource<winograd> : tensor<16x3x2xf32>
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x10x2x5xf32>)
+// CHECK-COUNT-16: tensor.insert_slice {{.*}} into {{.*}} : tensor<2x1x4x4xf32> into tensor<16x2x1x4x4xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]{{.*}} outs({{.*}} : tensor<16x3x16xf32>)
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [1, 3, 4, 8] [1, 1, 2, 1]
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 1, 0] [1, 3, 4, 8] [1, 1, 2, 1]
+func.func @winograd(%x: tensor<1x2x8x8xf32>) -> tensor<1x3x8x8xf32> {
+  %w = onnx.Constant() {value = dense<1.0> : tensor<3x2x3x3xf32>} : () -> tensor<3x2x3x3xf32>
+  %b = onnx.Constant() {value = dense<[1.0, 2.0, 3.0]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %y = onnx.Conv(%x, %w, %b) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x8x8xf32>
+  return %y : tensor<1x3x8x8xf32>
+}
+
+// -----
+
+// A filter that is not a constant keeps the im2col product.
+// CHECK-LABEL: func.func @not_winograd
+// CHECK-NOT: winograd
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x8x8xf32>)
+func.func @not_winograd(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x8x8xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y = onnx.Conv(%x, %w, %n) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, none) -> tensor<1x3x8x8xf32>
+  return %y : tensor<1x3x8x8xf32>
+}

@@ -61,6 +61,24 @@ def main(directory):
     save(directory, "conv",
          [helper.make_node("Conv", ["x", "w"], ["y"], group=2, strides=[2, 2],
                            pads=[1, 1, 1, 1])], conv_x, out, [("w", w)])
+    # Ungrouped 3x3 convolutions at stride 1 with constant filters take
+    # Winograd's F(2x2, 3x3): an even output, and an odd one over two images
+    # (tiles past the edge) with a bias and wider pads.
+    for name, shape, f, pads in (("winograd", (1, 8, 12, 12), 16, 1),
+                                 ("winograd_odd", (2, 5, 9, 7), 6, 2)):
+        wx = rng.standard_normal(shape).astype(np.float32)
+        ww = rng.standard_normal((f, shape[1], 3, 3)).astype(np.float32)
+        wb = rng.standard_normal(f).astype(np.float32)
+        padded = np.pad(wx, ((0, 0), (0, 0), (pads, pads), (pads, pads)))
+        ho, wo = padded.shape[2] - 2, padded.shape[3] - 2
+        ref = np.zeros((shape[0], f, ho, wo), np.float64) + wb[None, :, None, None]
+        for i in range(3):
+            for j in range(3):
+                ref += np.einsum("nchw,fc->nfhw", padded[:, :, i:i + ho, j:j + wo],
+                                 ww[:, :, i, j])
+        save(directory, name,
+             [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[pads] * 4)],
+             wx, ref, [("w", ww), ("b", wb)])
 
 
 if __name__ == "__main__":
