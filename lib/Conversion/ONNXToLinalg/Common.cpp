@@ -2,9 +2,11 @@
 //----------===//
 
 #include "Common.h"
+#include "weft/Dialect/ONNX/IR/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -140,6 +142,13 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value a, Value b,
                    b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
              })
       .getResult(0);
+}
+
+ElementsAttr getConstantElements(Value value) {
+  ElementsAttr attr = getConstantTensor(value);
+  if (!attr)
+    matchPattern(value, m_Constant(&attr));
+  return attr;
 }
 
 } // namespace weft

@@ -42,6 +42,10 @@ mlir::Value buildParallelGeneric(
                                    mlir::ValueRange)>
         body);
 
+/// The tensor `value` holds when a constant defines it: an onnx.Constant, or
+/// the arith.constant it has become during the lowering; null otherwise.
+mlir::ElementsAttr getConstantElements(mlir::Value value);
+
 /// init[i][m][n] + sum_k a[i][m][k] * b[i][k][n], over loops i, m, k, n (a
 /// 2-D `a` is one matrix for every i): a contraction library GEMMs take.
 mlir::Value buildBatchedMatmul(mlir::OpBuilder &builder, mlir::Location loc,

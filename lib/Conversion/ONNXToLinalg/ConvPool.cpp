@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Activation.h"
 #include "Common.h"
 #include "Winograd.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
@@ -126,10 +127,13 @@ Value addChannelBias(OpBuilder &rewriter, Location loc, Value y, Value bias) {
 /// windows are copied into columns Col[n][c, k...][o...] (none for a 1x1
 /// kernel at stride 1), then Y[n](f, o...) = W(f, c k...) Col[n](c k..., o...)
 /// is a contraction that library GEMMs take (oneDNN, cuBLAS), accumulated
-/// onto the bias (one pass fewer than adding it after). Returns the
-/// convolution of `yType`.
+/// onto the bias (one pass fewer than adding it after). With an activation,
+/// the product starts from zero instead (a GEMM overwrites its output) and
+/// one pass over it adds the bias and applies the activation in place.
+/// Returns the convolution of `yType`.
 Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
-                       Value bias, const Window &w, RankedTensorType yType) {
+                       Value bias, const Window &w, RankedTensorType yType,
+                       const Activation &activation) {
   MLIRContext *context = b.getContext();
   auto xType = cast<RankedTensorType>(input.getType());
   auto wType = cast<RankedTensorType>(filter.getType());
@@ -192,7 +196,8 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
       SmallVector<ReassociationIndices>{{0}, trailing(1, 2 + spatial)});
   // Loops n, f, k, p; the sum starts from the bias (or zero).
   Value init;
-  if (isa<NoneType>(bias.getType())) {
+  bool hasBias = !isa<NoneType>(bias.getType());
+  if (!hasBias || activation.any()) {
     init = makeFilledTensor(b, loc, {n, f, positions}, elt, 0.0);
   } else {
     Value empty = tensor::EmptyOp::create(b, loc, {n, f, positions}, elt);
@@ -209,6 +214,27 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
             .getResult(0);
   }
   Value product = buildBatchedMatmul(b, loc, weights, columns, init);
+  if (activation.any()) {
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    if (hasBias) {
+      inputs.push_back(bias);
+      maps.push_back(AffineMap::get(3, 0, {d(1)}, context));
+    }
+    maps.push_back(b.getMultiDimIdentityMap(3));
+    product =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{product.getType()}, inputs, ValueRange{product},
+            maps,
+            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value v = args.back();
+              if (hasBias)
+                v = arith::AddFOp::create(b, l, v, args[0]);
+              linalg::YieldOp::create(b, l, activation.apply(b, l, v));
+            })
+            .getResult(0);
+  }
   return tensor::ExpandShapeOp::create(
       b, loc, yType, product,
       SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
@@ -221,7 +247,8 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
 /// loop walks an output row and rows of the input, so it vectorizes, and the
 /// sum stays in registers.
 Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
-                        Value bias, const Window &w, RankedTensorType yType) {
+                        Value bias, const Window &w, RankedTensorType yType,
+                        const Activation &activation) {
   MLIRContext *context = b.getContext();
   auto wType = cast<RankedTensorType>(filter.getType());
   Type elt = yType.getElementType();
@@ -271,7 +298,7 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
              b, loc, TypeRange{yType}, inputs, ValueRange{init}, maps,
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
-             [hasBias, elt](OpBuilder &b, Location l, ValueRange args) {
+             [&](OpBuilder &b, Location l, ValueRange args) {
                size_t taps = (args.size() - 1 - hasBias) / 2;
                Value sum =
                    hasBias ? args[2 * taps]
@@ -281,45 +308,68 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
                  sum = arith::AddFOp::create(
                      b, l, sum,
                      arith::MulFOp::create(b, l, args[2 * i], args[2 * i + 1]));
-               linalg::YieldOp::create(b, l, sum);
+               linalg::YieldOp::create(b, l, activation.apply(b, l, sum));
              })
       .getResult(0);
+}
+
+/// Why `op` has no lowering (a static float conv with valid groups and a
+/// window linalg can express has one), or nullptr; fills `w`.
+const char *whyNotLowered(ONNXConvOp op, Window &w) {
+  auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
+  auto wType = dyn_cast<RankedTensorType>(op.getW().getType());
+  auto yType = dyn_cast<RankedTensorType>(op.getType());
+  if (!xType || !wType || !yType || !xType.hasStaticShape() ||
+      !wType.hasStaticShape() || !yType.hasStaticShape() ||
+      !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
+    return "not a static float conv";
+  int64_t groups = op.getGroup(), filters = wType.getDimSize(0);
+  if (groups < 1 || filters % groups)
+    return "bad groups";
+  if (!getWindow(op, xType, yType, wType.getShape().drop_front(2), w))
+    return "window not expressible";
+  return nullptr;
 }
 
 struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConvOp op,
                                 PatternRewriter &rewriter) const override {
-    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(op.getW().getType());
-    auto yType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !wType || !yType || !xType.hasStaticShape() ||
-        !wType.hasStaticShape() || !yType.hasStaticShape() ||
-        !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
-      return rewriter.notifyMatchFailure(op, "not a static float conv");
+    Window w;
+    if (const char *why = whyNotLowered(op, w))
+      return rewriter.notifyMatchFailure(op, why);
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    auto wType = cast<RankedTensorType>(op.getW().getType());
+    auto yType = cast<RankedTensorType>(op.getType());
     int64_t spatial = xType.getRank() - 2, groups = op.getGroup();
     int64_t filters = wType.getDimSize(0), cg = wType.getDimSize(1);
-    if (groups < 1 || filters % groups)
-      return rewriter.notifyMatchFailure(op, "bad groups");
     int64_t fg = filters / groups;
-    Window w;
-    if (!getWindow(op, xType, yType, wType.getShape().drop_front(2), w))
-      return rewriter.notifyMatchFailure(op, "window not expressible");
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     Type elt = yType.getElementType();
     Value input = pad(
         rewriter, loc, op.getX(), w,
         arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(elt)));
+    // A Relu or Clip that is the conv's only user is computed with it.
+    auto fused = getFusableActivation(op.getResult());
+    Activation activation = fused ? fused->second : Activation();
+    auto finish = [&](Value y) {
+      if (!fused) {
+        rewriter.replaceOp(op, y);
+        return success();
+      }
+      rewriter.replaceOp(fused->first, y);
+      rewriter.eraseOp(op);
+      return success();
+    };
 
     // Depthwise with a small kernel: one elementwise op.
     int64_t taps = 1;
     for (int64_t s = 0; s < spatial; ++s)
       taps *= wType.getDimSize(2 + s);
     if (cg == 1 && fg == 1 && taps <= 25) {
-      rewriter.replaceOp(op, convolveDepthwise(rewriter, loc, input, op.getW(),
-                                               op.getB(), w, yType));
-      return success();
+      return finish(convolveDepthwise(rewriter, loc, input, op.getW(),
+                                      op.getB(), w, yType, activation));
     }
 
     // Ungrouped 3x3 at stride 1 with a constant filter: Winograd's
@@ -330,19 +380,16 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     if (groups == 1 && elt.isF32() && spatial == 2 && all(w.kernel, 3) &&
         all(w.strides, 1) && all(w.dilations, 1))
       if (Value y = convolveWinograd(rewriter, loc, input, op.getW(), op.getB(),
-                                     yType)) {
-        rewriter.replaceOp(op, y);
-        return success();
-      }
+                                     yType, activation))
+        return finish(y);
 
     // Ungrouped, with columns of a sensible size: a matrix product.
     int64_t columnBytes = xType.getDimSize(0) * cg * 4;
     for (int64_t s = 0; s < spatial; ++s)
       columnBytes *= wType.getDimSize(2 + s) * yType.getDimSize(2 + s);
     if (groups == 1 && elt.isF32() && columnBytes <= (int64_t(1) << 28)) {
-      rewriter.replaceOp(op, convolveByMatmul(rewriter, loc, input, op.getW(),
-                                              op.getB(), w, yType));
-      return success();
+      return finish(convolveByMatmul(rewriter, loc, input, op.getW(), op.getB(),
+                                     w, yType, activation));
     }
 
     // Loops: n, g, f, o_1..o_{S-1}, c, k_1..k_S, o_S: one output row is
@@ -398,8 +445,15 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
             .getResult(0);
     Value y =
         tensor::CollapseShapeOp::create(rewriter, loc, yType, grouped, yGroups);
-    rewriter.replaceOp(op, addChannelBias(rewriter, loc, y, op.getB()));
-    return success();
+    y = addChannelBias(rewriter, loc, y, op.getB());
+    if (activation.any())
+      y = buildParallelGeneric(
+          rewriter, loc, yType, ValueRange{y},
+          {rewriter.getMultiDimIdentityMap(yType.getRank())},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return activation.apply(b, l, args[0]);
+          });
+    return finish(y);
   }
 };
 
@@ -820,6 +874,17 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
 };
 
 } // namespace
+
+bool isFusedIntoConv(Operation *activation) {
+  if (activation->getNumOperands() == 0)
+    return false;
+  auto conv = activation->getOperand(0).getDefiningOp<ONNXConvOp>();
+  if (!conv)
+    return false;
+  auto fused = getFusableActivation(conv.getResult());
+  Window w;
+  return fused && fused->first == activation && !whyNotLowered(conv, w);
+}
 
 void populateONNXConvPoolToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvToGeneric, ConvTransposeToGeneric,

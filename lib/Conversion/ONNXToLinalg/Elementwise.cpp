@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Activation.h"
 #include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -539,6 +540,8 @@ struct ElementwiseToGeneric : RewritePattern {
     ScalarBuilder build = getScalarBuilder(op);
     if (!build || op->getNumResults() != 1)
       return failure();
+    if (isFusedIntoConv(op))
+      return rewriter.notifyMatchFailure(op, "computed by its conv");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result is not ranked");

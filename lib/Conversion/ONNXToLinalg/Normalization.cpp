@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Activation.h"
 #include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
@@ -25,6 +26,8 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXClipOp op,
                                 PatternRewriter &rewriter) const override {
+    if (isFusedIntoConv(op))
+      return rewriter.notifyMatchFailure(op, "computed by its conv");
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !(isa<FloatType>(type.getElementType()) ||
                    type.getElementType().isSignlessInteger()))

@@ -25,7 +25,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -101,16 +100,6 @@ Value transform(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
       .getResult(0);
 }
 
-/// The filter's values, when it is a constant.
-std::optional<std::vector<double>> constantValues(Value filter) {
-  ElementsAttr attr = getConstantTensor(filter);
-  if (!attr)
-    matchPattern(filter, m_Constant(&attr));
-  if (!attr)
-    return std::nullopt;
-  return getFloatValues(attr);
-}
-
 SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
   return llvm::map_to_vector(
       values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
@@ -119,7 +108,8 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
 } // namespace
 
 Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
-                       Value bias, RankedTensorType yType) {
+                       Value bias, RankedTensorType yType,
+                       const Activation &activation) {
   auto xType = cast<RankedTensorType>(input.getType());
   int64_t n = yType.getDimSize(0), f = yType.getDimSize(1),
           c = xType.getDimSize(1), ho = yType.getDimSize(2),
@@ -133,7 +123,9 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
           tiles = n * ty * tx;
   if (tiles < kMinTiles)
     return {};
-  std::optional<std::vector<double>> g = constantValues(filter);
+  ElementsAttr filterValues = getConstantElements(filter);
+  std::optional<std::vector<double>> g =
+      filterValues ? getFloatValues(filterValues) : std::nullopt;
   if (!g || int64_t(g->size()) != f * c * kTaps * kTaps)
     return {};
   MLIRContext *context = b.getContext();
@@ -294,8 +286,10 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
             b, loc, TypeRange{pairsType}, inputs, ValueRange{into}, all,
             SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value even = sumTerms(b, l, args, phases[0], extra);
-              Value odd = sumTerms(b, l, args, phases[1], extra);
+              Value even = activation.apply(
+                  b, l, sumTerms(b, l, args, phases[0], extra));
+              Value odd = activation.apply(
+                  b, l, sumTerms(b, l, args, phases[1], extra));
               Value q = linalg::IndexOp::create(b, l, 4);
               Value isEven = arith::CmpIOp::create(
                   b, l, arith::CmpIPredicate::eq, q,

@@ -29,6 +29,11 @@ void buildONNXToBuffersPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Bufferization copies a result written in place into a slice onto that
+  // same slice (a padded buffer's interior, the pieces of a concatenation)
+  // through a second, identical view: merged, such a copy folds away.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   // Results become buffers the caller passes in (the functions are public);
   // a result computed in a buffer of its own is computed in the caller's.
   bufferization::BufferResultsToOutParamsPassOptions outParams;

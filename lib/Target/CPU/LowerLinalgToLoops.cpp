@@ -32,8 +32,8 @@ void parallelizeOuterLoops(RewriterBase &rewriter, ArrayRef<Operation *> loops,
     steps.push_back(loop.getStep());
   }
   rewriter.setInsertionPoint(outer.front());
-  auto parallel =
-      scf::ParallelOp::create(rewriter, outer.front().getLoc(), lbs, ubs, steps);
+  auto parallel = scf::ParallelOp::create(rewriter, outer.front().getLoc(), lbs,
+                                          ubs, steps);
   IRMapping mapping;
   for (auto [loop, iv] : llvm::zip(outer, parallel.getInductionVars()))
     mapping.map(loop.getInductionVar(), iv);

@@ -97,3 +97,41 @@ func.func @not_winograd(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> ten
   %y = onnx.Conv(%x, %w, %n) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, none) -> tensor<1x3x8x8xf32>
   return %y : tensor<1x3x8x8xf32>
 }
+
+// -----
+
+// A Clip with constant bounds that is a conv's only user is computed where
+// the conv writes its result (here the depthwise op's body): no op of its
+// own.
+// CHECK-LABEL: func.func @fused_clip
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// CHECK: %[[HI:.*]] = arith.minimumf %[[LO]], %{{.*}} : f32
+// CHECK: linalg.yield %[[HI]]
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @fused_clip(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32> {
+  %w = onnx.Constant() {value = dense<1.0> : tensor<2x1x3x3xf32>} : () -> tensor<2x1x3x3xf32>
+  %lo = onnx.Constant() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %hi = onnx.Constant() {value = dense<6.0> : tensor<f32>} : () -> tensor<f32>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %c = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x6x6xf32>
+  %y = onnx.Clip(%c, %lo, %hi) : (tensor<1x2x6x6xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// A conv result read by more than the Relu keeps the Relu as an op.
+// CHECK-LABEL: func.func @unfused_relu
+// CHECK: arith.mulf
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor<1x2x6x6xf32>) {
+  %w = onnx.Constant() {value = dense<1.0> : tensor<2x1x3x3xf32>} : () -> tensor<2x1x3x3xf32>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %c = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x6x6xf32>
+  %y = onnx.Relu(%c) : (tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32>
+  return %y, %c : tensor<1x2x6x6xf32>, tensor<1x2x6x6xf32>
+}

@@ -1,0 +1,60 @@
+//===- Activation.cpp - Relu and Clip fused into their producer -----------===//
+
+#include "Activation.h"
+#include "Common.h"
+#include "weft/Dialect/ONNX/IR/ConstantData.h"
+#include "weft/Dialect/ONNX/IR/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+
+namespace weft {
+
+Value Activation::apply(OpBuilder &b, Location loc, Value x) const {
+  auto constant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(x.getType(), v));
+  };
+  if (lo)
+    x = arith::MaximumFOp::create(b, loc, x, constant(*lo));
+  if (hi)
+    x = arith::MinimumFOp::create(b, loc, x, constant(*hi));
+  return x;
+}
+
+std::optional<std::pair<Operation *, Activation>>
+getFusableActivation(Value value) {
+  if (!value.hasOneUse() ||
+      !isa<FloatType>(getElementTypeOrSelf(value.getType())))
+    return std::nullopt;
+  Operation *user = *value.getUsers().begin();
+  Activation activation;
+  if (isa<ONNXReluOp>(user)) {
+    activation.lo = 0.0;
+  } else if (auto clip = dyn_cast<ONNXClipOp>(user)) {
+    if (clip.getInput() != value)
+      return std::nullopt;
+    // A bound: absent, or a constant scalar.
+    auto bound = [](Value v, std::optional<double> &out) {
+      if (isa<NoneType>(v.getType()))
+        return true;
+      ElementsAttr attr = getConstantElements(v);
+      std::optional<std::vector<double>> values =
+          attr ? getFloatValues(attr) : std::nullopt;
+      if (!values || values->size() != 1)
+        return false;
+      out = values->front();
+      return true;
+    };
+    if (!bound(clip.getMin(), activation.lo) ||
+        !bound(clip.getMax(), activation.hi))
+      return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (user->getResult(0).getType() != value.getType())
+    return std::nullopt;
+  return std::make_pair(user, activation);
+}
+
+} // namespace weft

@@ -1,0 +1,44 @@
+//===- Activation.h - Relu and Clip fused into their producer ---*- C++ -*-===//
+//
+// A Conv whose only user is a Relu or a Clip with constant bounds computes
+// the activation where it writes its result (in the loop body of a depthwise
+// or Winograd output op, or in the pass that adds the bias after a GEMM)
+// instead of in a pass of its own over the whole tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_LIB_CONVERSION_ONNXTOLINALG_ACTIVATION_H
+#define WEFT_LIB_CONVERSION_ONNXTOLINALG_ACTIVATION_H
+
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+
+namespace weft {
+
+/// max(x, lo) then min(x, hi), each where given (Relu: lo = 0), with the
+/// float ops the Relu and Clip lowerings use (NaN stays NaN).
+struct Activation {
+  std::optional<double> lo, hi;
+
+  /// Whether there is anything to apply.
+  bool any() const { return lo || hi; }
+
+  /// `x` (a float scalar) with the activation applied.
+  mlir::Value apply(mlir::OpBuilder &builder, mlir::Location loc,
+                    mlir::Value x) const;
+};
+
+/// The float Relu, or Clip with constant (or absent) bounds, that is the
+/// only user of `value`, with what it computes; nullopt otherwise.
+std::optional<std::pair<mlir::Operation *, Activation>>
+getFusableActivation(mlir::Value value);
+
+/// Whether `activation` (a Relu or Clip) is computed by the Conv that
+/// produces its input, whose lowering replaces it: its own lowering then
+/// leaves it alone.
+bool isFusedIntoConv(mlir::Operation *activation);
+
+} // namespace weft
+
+#endif // WEFT_LIB_CONVERSION_ONNXTOLINALG_ACTIVATION_H
