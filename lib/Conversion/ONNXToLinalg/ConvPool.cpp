@@ -313,16 +313,25 @@ Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
       .getResult(0);
 }
 
+/// Whether a convolution's input, filter and result are static float
+/// tensors of rank 3 or more.
+bool isStaticFloatConv(Value x, Value w, Value y) {
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  auto wType = dyn_cast<RankedTensorType>(w.getType());
+  auto yType = dyn_cast<RankedTensorType>(y.getType());
+  return xType && wType && yType && xType.hasStaticShape() &&
+         wType.hasStaticShape() && yType.hasStaticShape() &&
+         isa<FloatType>(yType.getElementType()) && xType.getRank() >= 3;
+}
+
 /// Why `op` has no lowering (a static float conv with valid groups and a
 /// window linalg can express has one), or nullptr; fills `w`.
 const char *whyNotLowered(ONNXConvOp op, Window &w) {
-  auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
-  auto wType = dyn_cast<RankedTensorType>(op.getW().getType());
-  auto yType = dyn_cast<RankedTensorType>(op.getType());
-  if (!xType || !wType || !yType || !xType.hasStaticShape() ||
-      !wType.hasStaticShape() || !yType.hasStaticShape() ||
-      !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
+  if (!isStaticFloatConv(op.getX(), op.getW(), op.getY()))
     return "not a static float conv";
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  auto wType = cast<RankedTensorType>(op.getW().getType());
+  auto yType = cast<RankedTensorType>(op.getType());
   int64_t groups = op.getGroup(), filters = wType.getDimSize(0);
   if (groups < 1 || filters % groups)
     return "bad groups";
@@ -680,13 +689,11 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConvTransposeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(op.getW().getType());
-    auto yType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !wType || !yType || !xType.hasStaticShape() ||
-        !wType.hasStaticShape() || !yType.hasStaticShape() ||
-        !isa<FloatType>(yType.getElementType()) || xType.getRank() < 3)
+    if (!isStaticFloatConv(op.getX(), op.getW(), op.getY()))
       return rewriter.notifyMatchFailure(op, "not a static float conv");
+    auto xType = cast<RankedTensorType>(op.getX().getType());
+    auto wType = cast<RankedTensorType>(op.getW().getType());
+    auto yType = cast<RankedTensorType>(op.getType());
     int64_t spatial = xType.getRank() - 2, groups = op.getGroup();
     int64_t channels = xType.getDimSize(1), filters = yType.getDimSize(1);
     if (groups < 1 || channels % groups || filters % groups ||
