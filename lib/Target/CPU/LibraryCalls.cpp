@@ -24,6 +24,10 @@ namespace {
 
 constexpr const char *kSgemmName = "dnnl_sgemm";
 
+/// Batches of at least this many GEMMs run their GEMMs in parallel, each on
+/// one thread, rather than one after the other on all threads.
+constexpr int64_t kMinParallelBatch = 4;
+
 /// The address of element `offset + index * stride` of `buffer` (float32),
 /// as an LLVM pointer.
 Value addressOf(OpBuilder &b, Location loc, Value buffer, Value index,
@@ -102,7 +106,7 @@ struct CPULibraryCallsPass
       };
       if (gemm.batch == 1) {
         emitCall(b, Value());
-      } else {
+      } else if (gemm.batch < kMinParallelBatch) {
         Value zero = arith::ConstantIndexOp::create(b, loc, 0);
         Value count = arith::ConstantIndexOp::create(b, loc, gemm.batch);
         Value step = arith::ConstantIndexOp::create(b, loc, 1);
@@ -111,6 +115,18 @@ struct CPULibraryCallsPass
             [&](OpBuilder &inner, Location, Value iv, ValueRange) {
               emitCall(inner, iv);
               scf::YieldOp::create(inner, loc);
+            });
+      } else {
+        // The GEMMs of a batch are split over the threads, each on one
+        // (oneDNN does not start threads of its own inside a parallel
+        // region): no synchronization inside the small GEMMs of a batch.
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        Value count = arith::ConstantIndexOp::create(b, loc, gemm.batch);
+        Value step = arith::ConstantIndexOp::create(b, loc, 1);
+        scf::ParallelOp::create(
+            b, loc, zero, count, step,
+            [&](OpBuilder &inner, Location, ValueRange ivs) {
+              emitCall(inner, ivs[0]);
             });
       }
       op.erase();

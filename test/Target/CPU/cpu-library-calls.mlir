@@ -30,9 +30,10 @@ func.func @matmul(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16xf32
 
 // -----
 
-// A batch of GEMMs is a loop of sgemm calls, each at its batch's offsets.
+// A batch of GEMMs is a parallel loop of sgemm calls (each on one thread),
+// each at its batch's offsets.
 // CHECK-LABEL: func.func @batched
-// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%{{.*}}) step
 // CHECK: arith.muli %[[I]]
 // CHECK: call @dnnl_sgemm
 func.func @batched(%a: memref<2x4x16x32xf32>, %b: memref<2x4x32x16xf32>, %c: memref<2x4x16x16xf32>) {
@@ -81,6 +82,25 @@ func.func @not_zeroed(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16
   memref.store %zero, %c[%i, %i] : memref<8x16xf32>
   linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<8x4xf32>, memref<4x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A batch of fewer than 4 GEMMs runs them one after the other, each on all
+// threads.
+// CHECK-LABEL: func.func @small_batch
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: arith.muli %[[I]]
+// CHECK: call @dnnl_sgemm
+func.func @small_batch(%a: memref<2x16x32xf32>, %b: memref<2x32x16xf32>, %c: memref<2x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, m, k, n) -> (b, m, k)>, affine_map<(b, m, k, n) -> (b, k, n)>, affine_map<(b, m, k, n) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x16x32xf32>, memref<2x32x16xf32>) outs(%c : memref<2x16x16xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
