@@ -52,7 +52,8 @@ struct LowerLinalgToLoopsPass
     getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      int64_t work = 1;
+      // Work: iterations times the operands each reads or writes.
+      int64_t work = op->getNumOperands();
       for (int64_t range : op.getStaticLoopRanges())
         work = ShapedType::isDynamic(range) ? INT64_MAX / 2 : work * range;
       // How many outermost loops run in parallel: dims of the leading run of

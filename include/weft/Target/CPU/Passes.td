@@ -73,7 +73,9 @@ def LowerLinalgToLoopsPass
   let summary = "Linalg ops to loops: parallel where there is work to split";
   let description = [{
     Each linalg op becomes a loop nest; ops of at least `min-parallel-work`
-    iterations (all loops counted) get their outermost parallel dimensions,
+    work (iterations of all loops times the operands read or written: a
+    Winograd transform reading 9 windows is worth splitting sooner than a
+    copy) get their outermost parallel dimensions,
     as few as give each thread several iterations, as one `scf.parallel`
     (which `convert-scf-to-openmp` spreads over threads) and the rest as
     sequential loops inside, so the innermost loop still vectorizes;
@@ -82,13 +84,14 @@ def LowerLinalgToLoopsPass
 
     ```mlir
     linalg.generic {... ["parallel", "parallel"]} ... : memref<256x256xf32>
-    // becomes, with min-parallel-work <= 65536:
+    // (one input, one output) becomes, with min-parallel-work <= 131072:
     scf.parallel (%i, %j) = (%c0, %c0) to (%c256, %c256) step (%c1, %c1) { ... }
     ```
   }];
   let options = [
     Option<"minParallelWork", "min-parallel-work", "int64_t", "32768",
-           "Iterations an op needs to become a parallel loop">,
+           "Work (iterations times operands) an op needs to become a "
+           "parallel loop">,
     Option<"threads", "threads", "int64_t", "4",
            "Threads the parallel loops are split over: the outermost "
            "dims that give each several iterations stay parallel, the "
