@@ -74,21 +74,22 @@ func.func @unsupported(%x: tensor<3x3xf32>) -> tensor<f32> {
 // even and odd rows of the result.
 // CHECK-LABEL: func.func @winograd
 // CHECK: arith.constant dense_resource<winograd> : tensor<16x3x2xf32>
-// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x10x2x5xf32>)
-// CHECK-COUNT-16: tensor.insert_slice {{.*}} into {{.*}} : tensor<2x1x4x4xf32> into tensor<16x2x1x4x4xf32>
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]{{.*}} outs({{.*}} : tensor<16x3x16xf32>)
-// CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [1, 3, 4, 8] [1, 1, 2, 1]
-// CHECK: tensor.insert_slice {{.*}}[0, 0, 1, 0] [1, 3, 4, 8] [1, 1, 2, 1]
-func.func @winograd(%x: tensor<1x2x8x8xf32>) -> tensor<1x3x8x8xf32> {
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x14x2x7xf32>)
+// CHECK-COUNT-16: tensor.insert_slice {{.*}} into {{.*}} : tensor<2x1x6x6xf32> into tensor<16x2x1x6x6xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]{{.*}} outs({{.*}} : tensor<16x3x36xf32>)
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [1, 3, 6, 12] [1, 1, 2, 1]
+// CHECK: tensor.insert_slice {{.*}}[0, 0, 1, 0] [1, 3, 6, 12] [1, 1, 2, 1]
+func.func @winograd(%x: tensor<1x2x12x12xf32>) -> tensor<1x3x12x12xf32> {
   %w = onnx.Constant() {value = dense<1.0> : tensor<3x2x3x3xf32>} : () -> tensor<3x2x3x3xf32>
   %b = onnx.Constant() {value = dense<[1.0, 2.0, 3.0]> : tensor<3xf32>} : () -> tensor<3xf32>
-  %y = onnx.Conv(%x, %w, %b) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x8x8xf32>
-  return %y : tensor<1x3x8x8xf32>
+  %y = onnx.Conv(%x, %w, %b) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x12x12xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x12x12xf32>
+  return %y : tensor<1x3x12x12xf32>
 }
 
 // -----
 
-// A filter that is not a constant keeps the im2col product.
+// A filter that is not a constant, or fewer than 32 output tiles (here
+// 16), keep the im2col product.
 // CHECK-LABEL: func.func @not_winograd
 // CHECK-NOT: winograd
 // CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x8x8xf32>)
@@ -134,4 +135,16 @@ func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor
   %c = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x6x6xf32>
   %y = onnx.Relu(%c) : (tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32>
   return %y, %c : tensor<1x2x6x6xf32>, tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @few_tiles
+// CHECK-NOT: winograd
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x8x8xf32>)
+func.func @few_tiles(%x: tensor<1x2x8x8xf32>) -> tensor<1x3x8x8xf32> {
+  %w = onnx.Constant() {value = dense<1.0> : tensor<3x2x3x3xf32>} : () -> tensor<3x2x3x3xf32>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y = onnx.Conv(%x, %w, %n) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, none) -> tensor<1x3x8x8xf32>
+  return %y : tensor<1x3x8x8xf32>
 }
