@@ -57,4 +57,20 @@ getFusableActivation(Value value) {
   return std::make_pair(user, activation);
 }
 
+bool isFusedIntoProducer(Operation *activation) {
+  if (activation->getNumOperands() == 0)
+    return false;
+  Operation *producer = activation->getOperand(0).getDefiningOp();
+  if (!producer || producer->getNumResults() != 1)
+    return false;
+  auto fused = getFusableActivation(producer->getResult(0));
+  if (!fused || fused->first != activation)
+    return false;
+  if (isa<ONNXConvOp>(producer))
+    return convTakesActivation(producer);
+  if (isa<ONNXGemmOp>(producer))
+    return gemmTakesActivation(producer);
+  return false;
+}
+
 } // namespace weft

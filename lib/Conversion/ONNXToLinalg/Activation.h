@@ -1,6 +1,7 @@
 //===- Activation.h - Relu and Clip fused into their producer ---*- C++ -*-===//
 //
-// A Conv whose only user is a Relu or a Clip with constant bounds computes
+// A Conv or Gemm whose only user is a Relu or a Clip with constant bounds
+// computes
 // the activation where it writes its result (in the loop body of a depthwise
 // or Winograd output op, or in the pass that adds the bias after a GEMM)
 // instead of in a pass of its own over the whole tensor.
@@ -34,10 +35,18 @@ struct Activation {
 std::optional<std::pair<mlir::Operation *, Activation>>
 getFusableActivation(mlir::Value value);
 
-/// Whether `activation` (a Relu or Clip) is computed by the Conv that
-/// produces its input, whose lowering replaces it: its own lowering then
-/// leaves it alone.
-bool isFusedIntoConv(mlir::Operation *activation);
+/// Whether `activation` (a Relu or Clip) is computed by the Conv or Gemm
+/// that produces its input, whose lowering replaces it: its own lowering
+/// then leaves it alone.
+bool isFusedIntoProducer(mlir::Operation *activation);
+
+/// Whether the lowering of `op` (an onnx.Conv) applies a fused activation:
+/// whether it has a lowering (ConvPool.cpp).
+bool convTakesActivation(mlir::Operation *op);
+
+/// Whether the lowering of `op` (an onnx.Gemm) applies a fused activation
+/// (MatMul.cpp).
+bool gemmTakesActivation(mlir::Operation *op);
 
 } // namespace weft
 

@@ -882,15 +882,9 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
 
 } // namespace
 
-bool isFusedIntoConv(Operation *activation) {
-  if (activation->getNumOperands() == 0)
-    return false;
-  auto conv = activation->getOperand(0).getDefiningOp<ONNXConvOp>();
-  if (!conv)
-    return false;
-  auto fused = getFusableActivation(conv.getResult());
+bool convTakesActivation(Operation *op) {
   Window w;
-  return fused && fused->first == activation && !whyNotLowered(conv, w);
+  return !whyNotLowered(cast<ONNXConvOp>(op), w);
 }
 
 void populateONNXConvPoolToLinalgPatterns(RewritePatternSet &patterns) {

@@ -540,8 +540,8 @@ struct ElementwiseToGeneric : RewritePattern {
     ScalarBuilder build = getScalarBuilder(op);
     if (!build || op->getNumResults() != 1)
       return failure();
-    if (isFusedIntoConv(op))
-      return rewriter.notifyMatchFailure(op, "computed by its conv");
+    if (isFusedIntoProducer(op))
+      return rewriter.notifyMatchFailure(op, "computed by its producer");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result is not ranked");

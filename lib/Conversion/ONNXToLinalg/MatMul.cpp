@@ -3,11 +3,13 @@
 //
 // MatMul (batch dims broadcast as numpy does) and Gemm (transposes, alpha,
 // beta, a broadcast bias) become a linalg.generic contraction into a
-// zero-filled tensor; Gemm's scaling and bias follow as one elementwise
-// linalg.generic. Tiling and vectorization later see plain contractions.
+// zero-filled tensor; Gemm's scaling, bias and a Relu or Clip after it
+// follow as one elementwise linalg.generic in place. Tiling and vectorization
+// later see plain contractions.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Activation.h"
 #include "Common.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -155,13 +157,16 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
     double beta = op.getBeta().convertToDouble();
     Value bias = op.getC();
     bool hasBias = !isa<NoneType>(bias.getType()) && beta != 0;
-    if (alpha == 1 && !hasBias) {
+    // A Relu or Clip that is the Gemm's only user is computed with it.
+    auto fused = getFusableActivation(op.getResult());
+    if (alpha == 1 && !hasBias && !fused) {
       rewriter.replaceOp(op, product);
       return success();
     }
-    // Y = alpha * P (+ beta * C), C broadcast to [M, N].
-    SmallVector<Value> inputs = {product};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(2)};
+    // Y = activation(alpha * P (+ beta * C)), C broadcast to [M, N], in
+    // place over the product: one pass, no buffer of its own.
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
     if (hasBias) {
       auto biasType = dyn_cast<RankedTensorType>(bias.getType());
       if (!biasType)
@@ -170,19 +175,18 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
       maps.push_back(getBroadcastMap(biasType, resultType, context));
     }
     maps.push_back(rewriter.getMultiDimIdentityMap(2));
-    Value init = makeEmptyTensor(rewriter, loc, resultType, {product});
     Type elt = resultType.getElementType();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
+        rewriter, loc, TypeRange{resultType}, inputs, ValueRange{product}, maps,
         SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value y = args[0];
+          Value y = args.back();
           if (alpha != 1)
             y = arith::MulFOp::create(
                 b, nloc, y,
                 arith::ConstantOp::create(b, nloc, b.getFloatAttr(elt, alpha)));
           if (hasBias) {
-            Value c = args[1];
+            Value c = args[0];
             if (beta != 1)
               c = arith::MulFOp::create(
                   b, nloc, c,
@@ -190,9 +194,16 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
                                             b.getFloatAttr(elt, beta)));
             y = arith::AddFOp::create(b, nloc, y, c);
           }
+          if (fused)
+            y = fused->second.apply(b, nloc, y);
           linalg::YieldOp::create(b, nloc, y);
         });
-    rewriter.replaceOp(op, generic.getResults());
+    if (!fused) {
+      rewriter.replaceOp(op, generic.getResults());
+      return success();
+    }
+    rewriter.replaceOp(fused->first, generic.getResults());
+    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -344,6 +355,15 @@ struct EinsumToContraction : OpRewritePattern<ONNXEinsumOp> {
 };
 
 } // namespace
+
+bool gemmTakesActivation(Operation *op) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  Value bias = cast<ONNXGemmOp>(op).getC();
+  return type && type.getRank() == 2 && type.hasStaticShape() &&
+         isa<FloatType>(type.getElementType()) &&
+         (isa<NoneType>(bias.getType()) ||
+          isa<RankedTensorType>(bias.getType()));
+}
 
 void populateONNXMatMulToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<MatMulToContraction, GemmToContraction, EinsumToContraction>(

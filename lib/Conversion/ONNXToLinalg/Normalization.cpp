@@ -26,8 +26,8 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXClipOp op,
                                 PatternRewriter &rewriter) const override {
-    if (isFusedIntoConv(op))
-      return rewriter.notifyMatchFailure(op, "computed by its conv");
+    if (isFusedIntoProducer(op))
+      return rewriter.notifyMatchFailure(op, "computed by its producer");
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !(isa<FloatType>(type.getElementType()) ||
                    type.getElementType().isSignlessInteger()))
