@@ -31,7 +31,7 @@ using namespace mlir;
 namespace weft {
 namespace {
 
-constexpr int64_t kTile = 4, kOut = 2, kTaps = 3;
+constexpr int64_t kTile = 4, kOut = 2, kTaps = 3, kPoints = kTile * kTile;
 constexpr double kBT[kTile][kTile] = {
     {1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
 constexpr double kG[kTile][kTaps] = {
@@ -106,37 +106,14 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
       values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
 }
 
-} // namespace
-
-Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
-                       Value bias, RankedTensorType yType,
-                       const Activation &activation) {
-  auto xType = cast<RankedTensorType>(input.getType());
-  int64_t n = yType.getDimSize(0), f = yType.getDimSize(1),
-          c = xType.getDimSize(1), ho = yType.getDimSize(2),
-          wo = yType.getDimSize(3);
-  if (xType.getDimSize(2) < ho + kTaps - 1 ||
-      xType.getDimSize(3) < wo + kTaps - 1)
-    return {};
-  // Tiles cover the output; an odd size gets one more row or column, read
-  // from one more row or column of zeros and dropped at the end.
-  int64_t ty = (ho + kOut - 1) / kOut, tx = (wo + kOut - 1) / kOut,
-          tiles = n * ty * tx;
-  if (tiles < kMinTiles)
-    return {};
-  ElementsAttr filterValues = getConstantElements(filter);
-  std::optional<std::vector<double>> g =
-      filterValues ? getFloatValues(filterValues) : std::nullopt;
-  if (!g || int64_t(g->size()) != f * c * kTaps * kTaps)
-    return {};
-  MLIRContext *context = b.getContext();
+/// U[ab][f][c] = (G g_fc G^T)[a][b] for the filter's values `g` (f x c x 3
+/// x 3), at compile time, as a constant.
+Value transformFilter(OpBuilder &b, Location loc, ArrayRef<double> g, int64_t f,
+                      int64_t c) {
   Type f32 = b.getF32Type();
-  constexpr int64_t kPoints = kTile * kTile;
-
-  // U[ab][f][c] = (G g G^T)[a][b], at compile time.
   std::vector<float> u(kPoints * f * c);
   for (int64_t o = 0; o < f * c; ++o) {
-    const double *w = g->data() + o * kTaps * kTaps;
+    const double *w = g.data() + o * kTaps * kTaps;
     double gw[kTile][kTaps] = {};
     for (int64_t a = 0; a < kTile; ++a)
       for (int64_t j = 0; j < kTaps; ++j)
@@ -151,14 +128,23 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
       }
   }
   auto uType = RankedTensorType::get({kPoints, f, c}, f32);
-  Value weights = arith::ConstantOp::create(
+  return arith::ConstantOp::create(
       b, loc, uType,
       cast<TypedAttr>(makeTensorAttr(
           uType,
           ArrayRef<char>(reinterpret_cast<const char *>(u.data()),
                          u.size() * sizeof(float)),
           "winograd")));
+}
 
+/// V[ab][c][n ty tx] = sum_ij BT[a][i] BT[b][j] x[n][c][2ty+i][2tx+j] for
+/// the padded `input`, as the columns [16][c][n ty tx] of the products.
+Value transformInput(OpBuilder &b, Location loc, Value input, int64_t ty,
+                     int64_t tx) {
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  auto xType = cast<RankedTensorType>(input.getType());
+  int64_t n = xType.getDimSize(0), c = xType.getDimSize(1), tiles = n * ty * tx;
   // The input's columns split by parity, Xs[n][c][y][x % 2][x / 2], so that
   // every tile window below is contiguous along tx (loops n, c, y, x/2,
   // x%2: the last one is unrolled and its two loads are one interleaved
@@ -216,19 +202,21 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
                     /*extra=*/-1, {}, into);
       v = tensor::InsertSliceOp::create(b, loc, point, v, offsets, sizes, ones);
     }
-  Value columns = tensor::CollapseShapeOp::create(
+  return tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({kPoints, c, tiles}, f32), v,
       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+}
 
-  // M[ab][f][t] = U[ab][f][:] . V[ab][:][t]; loops ab, f, c, t.
-  auto mType = RankedTensorType::get({kPoints, f, tiles}, f32);
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  Value init =
-      linalg::FillOp::create(
-          b, loc, zero,
-          ValueRange{tensor::EmptyOp::create(b, loc, mType.getShape(), f32)})
-          .getResult(0);
-  Value products = buildBatchedMatmul(b, loc, weights, columns, init);
+/// Y[n][f][2ty+p][2tx+q] = sum_ab AT[p][a] AT[q][b] M[ab][f][n ty tx] + bias,
+/// with the activation, for the `products` [16][f][n ty tx]: the output of
+/// 2ty x 2tx.
+Value transformOutput(OpBuilder &b, Location loc, Value products, Value bias,
+                      const Activation &activation, int64_t n, int64_t ty,
+                      int64_t tx) {
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  int64_t f = cast<RankedTensorType>(products.getType()).getDimSize(1);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
   Value m = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({kPoints, f, n, ty, tx}, f32), products,
       SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
@@ -304,6 +292,47 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
         b, loc, tensor::CollapseShapeOp::create(b, loc, rowsType, phase, pairs),
         y, offsets, sizes, strides);
   }
+  return y;
+}
+
+} // namespace
+
+Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
+                       Value bias, RankedTensorType yType,
+                       const Activation &activation) {
+  auto xType = cast<RankedTensorType>(input.getType());
+  int64_t n = yType.getDimSize(0), f = yType.getDimSize(1),
+          c = xType.getDimSize(1), ho = yType.getDimSize(2),
+          wo = yType.getDimSize(3);
+  if (xType.getDimSize(2) < ho + kTaps - 1 ||
+      xType.getDimSize(3) < wo + kTaps - 1)
+    return {};
+  // Tiles cover the output; an odd size gets one more row or column, read
+  // from one more row or column of zeros and dropped at the end.
+  int64_t ty = (ho + kOut - 1) / kOut, tx = (wo + kOut - 1) / kOut,
+          tiles = n * ty * tx;
+  if (tiles < kMinTiles)
+    return {};
+  ElementsAttr filterValues = getConstantElements(filter);
+  std::optional<std::vector<double>> g =
+      filterValues ? getFloatValues(filterValues) : std::nullopt;
+  if (!g || int64_t(g->size()) != f * c * kTaps * kTaps)
+    return {};
+  Type f32 = b.getF32Type();
+
+  Value weights = transformFilter(b, loc, *g, f, c);
+  Value columns = transformInput(b, loc, input, ty, tx);
+  // M[ab][f][t] = U[ab][f][:] . V[ab][:][t]; loops ab, f, c, t.
+  auto mType = RankedTensorType::get({kPoints, f, tiles}, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  Value init =
+      linalg::FillOp::create(
+          b, loc, zero,
+          ValueRange{tensor::EmptyOp::create(b, loc, mType.getShape(), f32)})
+          .getResult(0);
+  Value products = buildBatchedMatmul(b, loc, weights, columns, init);
+  Value y = transformOutput(b, loc, products, bias, activation, n, ty, tx);
+  int64_t fullRows = kOut * ty, fullColumns = kOut * tx;
   if (fullRows == ho && fullColumns == wo)
     return y;
   return tensor::ExtractSliceOp::create(

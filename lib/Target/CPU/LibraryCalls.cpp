@@ -106,28 +106,26 @@ struct CPULibraryCallsPass
       };
       if (gemm.batch == 1) {
         emitCall(b, Value());
-      } else if (gemm.batch < kMinParallelBatch) {
-        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-        Value count = arith::ConstantIndexOp::create(b, loc, gemm.batch);
-        Value step = arith::ConstantIndexOp::create(b, loc, 1);
-        scf::ForOp::create(
-            b, loc, zero, count, step, ValueRange{},
-            [&](OpBuilder &inner, Location, Value iv, ValueRange) {
-              emitCall(inner, iv);
-              scf::YieldOp::create(inner, loc);
-            });
       } else {
-        // The GEMMs of a batch are split over the threads, each on one
-        // (oneDNN does not start threads of its own inside a parallel
-        // region): no synchronization inside the small GEMMs of a batch.
         Value zero = arith::ConstantIndexOp::create(b, loc, 0);
         Value count = arith::ConstantIndexOp::create(b, loc, gemm.batch);
         Value step = arith::ConstantIndexOp::create(b, loc, 1);
-        scf::ParallelOp::create(
-            b, loc, zero, count, step,
-            [&](OpBuilder &inner, Location, ValueRange ivs) {
-              emitCall(inner, ivs[0]);
-            });
+        if (gemm.batch < kMinParallelBatch)
+          scf::ForOp::create(
+              b, loc, zero, count, step, ValueRange{},
+              [&](OpBuilder &inner, Location, Value iv, ValueRange) {
+                emitCall(inner, iv);
+                scf::YieldOp::create(inner, loc);
+              });
+        else
+          // The GEMMs of a batch are split over the threads, each on one
+          // (oneDNN does not start threads of its own inside a parallel
+          // region): no synchronization inside the small GEMMs of a batch.
+          scf::ParallelOp::create(
+              b, loc, zero, count, step,
+              [&](OpBuilder &inner, Location, ValueRange ivs) {
+                emitCall(inner, ivs[0]);
+              });
       }
       op.erase();
       ++numCalls;
