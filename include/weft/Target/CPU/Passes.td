@@ -126,17 +126,23 @@ def ApproximateMathPass : Pass<"weft-approximate-math", "mlir::func::FuncOp"> {
 def DecomposePadsPass : Pass<"weft-decompose-pads", "mlir::func::FuncOp"> {
   let summary = "tensor.pad as a filled tensor with the source inserted";
   let description = [{
-    Rewrites each `tensor.pad` with a constant padding value into a
-    `linalg.fill` of the padded shape and a `tensor.insert_slice` of the
-    source. With `eliminate-empty-tensors` before bufferization, the op that
-    computes the source then writes straight into the padded buffer's
-    interior: a convolution's padding costs a fill instead of a copy.
+    Rewrites each static `tensor.pad` with a constant padding value into
+    `linalg.fill`s of its border only (for each padded dim, its low and high
+    slabs) and a `tensor.insert_slice` of the source. With
+    `eliminate-empty-tensors` before bufferization, the op that computes the
+    source then writes straight into the padded buffer's interior: a
+    convolution's padding costs filling its border instead of a copy. Other
+    pads become a fill of the whole padded shape and the insert.
 
     ```mlir
     %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %zero }
     // becomes
-    %f = linalg.fill ins(%zero) outs(%empty) ...
-    %p = tensor.insert_slice %x into %f[0, 0, 1, 1] [...] [1, 1, 1, 1]
+    %e = tensor.empty() : tensor<1x2x6x6xf32>
+    %top = tensor.extract_slice %e[0, 0, 0, 0] [1, 2, 1, 6] [1, 1, 1, 1]
+    %f = linalg.fill ins(%zero) outs(%top) ...
+    %1 = tensor.insert_slice %f into %e[0, 0, 0, 0] [1, 2, 1, 6] [1, 1, 1, 1]
+    ... (bottom row, left and right columns of the interior rows)
+    %p = tensor.insert_slice %x into %4[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1]
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
