@@ -21,6 +21,8 @@ namespace weft {
 void buildONNXToBuffersPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // Same-shape elementwise chains (a residual Add and its Relu) as one op.
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   // Padded inputs are filled, and their producers write into them.
   pm.addNestedPass<func::FuncOp>(createDecomposePadsPass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());

@@ -150,3 +150,16 @@ def DecomposePadsPass : Pass<"weft-decompose-pads", "mlir::func::FuncOp"> {
 }
 
 #endif // WEFT_TARGET_CPU_PASSES_TD
+
+def FuseElementwisePass : Pass<"weft-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse chains of same-shape elementwise ops into one";
+  let description = [{
+    An elementwise linalg.generic whose result only feeds another
+    elementwise one of the same shape (every operand read through the
+    identity map, all loops parallel) is computed inside it: one pass over
+    memory and one parallel loop instead of two (a residual Add and the
+    Relu after it). Ops that broadcast an operand, and any other producer,
+    are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
