@@ -6,6 +6,7 @@
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 using namespace mlir;
 
@@ -20,6 +21,30 @@ Value Activation::apply(OpBuilder &b, Location loc, Value x) const {
   if (hi)
     x = arith::MinimumFOp::create(b, loc, x, constant(*hi));
   return x;
+}
+
+Value addBiasAndActivate(OpBuilder &b, Location loc, Value value, Value bias,
+                         AffineMap biasMap, const Activation &activation) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(biasMap);
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{value.getType()}, inputs, ValueRange{value},
+             maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               Value v = args.back();
+               if (bias)
+                 v = arith::AddFOp::create(b, l, v, args[0]);
+               linalg::YieldOp::create(b, l, activation.apply(b, l, v));
+             })
+      .getResult(0);
 }
 
 std::optional<std::pair<Operation *, Activation>>

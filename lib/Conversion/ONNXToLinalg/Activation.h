@@ -30,6 +30,14 @@ struct Activation {
                     mlir::Value x) const;
 };
 
+/// `value` + `bias` (read through `biasMap`; none without a bias) with
+/// `activation` applied, as one elementwise pass in place over `value`'s
+/// tensor (which bufferization then reuses).
+mlir::Value addBiasAndActivate(mlir::OpBuilder &builder, mlir::Location loc,
+                               mlir::Value value, mlir::Value bias,
+                               mlir::AffineMap biasMap,
+                               const Activation &activation);
+
 /// The float Relu, or Clip with constant (or absent) bounds, that is the
 /// only user of `value`, with what it computes; nullopt otherwise.
 std::optional<std::pair<mlir::Operation *, Activation>>

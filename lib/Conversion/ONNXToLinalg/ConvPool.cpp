@@ -214,27 +214,10 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
             .getResult(0);
   }
   Value product = buildBatchedMatmul(b, loc, weights, columns, init);
-  if (activation.any()) {
-    SmallVector<Value> inputs;
-    SmallVector<AffineMap> maps;
-    if (hasBias) {
-      inputs.push_back(bias);
-      maps.push_back(AffineMap::get(3, 0, {d(1)}, context));
-    }
-    maps.push_back(b.getMultiDimIdentityMap(3));
+  if (activation.any())
     product =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{product.getType()}, inputs, ValueRange{product},
-            maps,
-            SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value v = args.back();
-              if (hasBias)
-                v = arith::AddFOp::create(b, l, v, args[0]);
-              linalg::YieldOp::create(b, l, activation.apply(b, l, v));
-            })
-            .getResult(0);
-  }
+        addBiasAndActivate(b, loc, product, hasBias ? bias : Value(),
+                           AffineMap::get(3, 0, {d(1)}, context), activation);
   return tensor::ExpandShapeOp::create(
       b, loc, yType, product,
       SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
@@ -456,12 +439,8 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
         tensor::CollapseShapeOp::create(rewriter, loc, yType, grouped, yGroups);
     y = addChannelBias(rewriter, loc, y, op.getB());
     if (activation.any())
-      y = buildParallelGeneric(
-          rewriter, loc, yType, ValueRange{y},
-          {rewriter.getMultiDimIdentityMap(yType.getRank())},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            return activation.apply(b, l, args[0]);
-          });
+      y = addBiasAndActivate(rewriter, loc, y, Value(), AffineMap(),
+                             activation);
     return finish(y);
   }
 };
