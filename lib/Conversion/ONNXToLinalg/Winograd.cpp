@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -101,11 +102,6 @@ Value transform(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
       .getResult(0);
 }
 
-SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
-  return llvm::map_to_vector(
-      values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
-}
-
 /// U[ab][f][c] = (G g_fc G^T)[a][b] for the filter's values `g` (f x c x 3
 /// x 3), at compile time, as a constant.
 Value transformFilter(OpBuilder &b, Location loc, ArrayRef<double> g, int64_t f,
@@ -157,9 +153,11 @@ Value transformInput(OpBuilder &b, Location loc, Value input, int64_t ty,
     SmallVector<int64_t> shape(xType.getShape());
     shape[2] += extraRows;
     shape[3] += extraColumns;
-    SmallVector<OpFoldResult> low = indexAttrs(b, {0, 0, 0, 0}),
-                              high = indexAttrs(
-                                  b, {0, 0, extraRows, extraColumns});
+    SmallVector<OpFoldResult> low = getAsIndexOpFoldResult(b.getContext(),
+                                                           {0, 0, 0, 0}),
+                              high = getAsIndexOpFoldResult(
+                                  b.getContext(),
+                                  {0, 0, extraRows, extraColumns});
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
     input = tensor::PadOp::create(b, loc, RankedTensorType::get(shape, f32),
                                   input, low, high, zero);
@@ -186,14 +184,17 @@ Value transformInput(OpBuilder &b, Location loc, Value input, int64_t ty,
             terms.push_back({int64_t(windows.size()), k});
             windows.push_back(tensor::ExtractSliceOp::create(
                 b, loc, RankedTensorType::get({n, c, ty, tx}, f32), split,
-                indexAttrs(b, {0, 0, i, j % 2, j / 2}),
-                indexAttrs(b, {n, c, ty, 1, tx}),
-                indexAttrs(b, {1, 1, kOut, 1, 1})));
+                getAsIndexOpFoldResult(b.getContext(), {0, 0, i, j % 2, j / 2}),
+                getAsIndexOpFoldResult(b.getContext(), {n, c, ty, 1, tx}),
+                getAsIndexOpFoldResult(b.getContext(), {1, 1, kOut, 1, 1})));
           }
-      SmallVector<OpFoldResult> offsets =
-                                    indexAttrs(b, {a * kTile + bb, 0, 0, 0, 0}),
-                                sizes = indexAttrs(b, {1, c, n, ty, tx}),
-                                ones = indexAttrs(b, {1, 1, 1, 1, 1});
+      SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(
+                                    b.getContext(),
+                                    {a * kTile + bb, 0, 0, 0, 0}),
+                                sizes = getAsIndexOpFoldResult(
+                                    b.getContext(), {1, c, n, ty, tx}),
+                                ones = getAsIndexOpFoldResult(b.getContext(),
+                                                              {1, 1, 1, 1, 1});
       Value into = tensor::ExtractSliceOp::create(
           b, loc, RankedTensorType::get(slab, f32), v, offsets, sizes, ones);
       Value point =
@@ -229,8 +230,9 @@ Value transformOutput(OpBuilder &b, Location loc, Value products, Value bias,
   for (int64_t ab = 0; ab < kPoints; ++ab)
     points.push_back(tensor::ExtractSliceOp::create(
         b, loc, RankedTensorType::get({f, n, ty, tx}, f32), m,
-        indexAttrs(b, {ab, 0, 0, 0, 0}), indexAttrs(b, {1, f, n, ty, tx}),
-        indexAttrs(b, {1, 1, 1, 1, 1})));
+        getAsIndexOpFoldResult(b.getContext(), {ab, 0, 0, 0, 0}),
+        getAsIndexOpFoldResult(b.getContext(), {1, f, n, ty, tx}),
+        getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1, 1})));
   bool hasBias = !isa<NoneType>(bias.getType());
   int64_t fullRows = kOut * ty, fullColumns = kOut * tx;
   Value y = tensor::EmptyOp::create(b, loc, {n, f, fullRows, fullColumns}, f32);
@@ -257,9 +259,12 @@ Value transformOutput(OpBuilder &b, Location loc, Value products, Value bias,
       inputs.push_back(bias);
       maps.push_back(AffineMap::get(5, 0, {d(1)}, context));
     }
-    SmallVector<OpFoldResult> offsets = indexAttrs(b, {0, 0, p, 0}),
-                              sizes = indexAttrs(b, {n, f, ty, fullColumns}),
-                              strides = indexAttrs(b, {1, 1, kOut, 1});
+    SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(b.getContext(),
+                                                               {0, 0, p, 0}),
+                              sizes = getAsIndexOpFoldResult(
+                                  b.getContext(), {n, f, ty, fullColumns}),
+                              strides = getAsIndexOpFoldResult(b.getContext(),
+                                                               {1, 1, kOut, 1});
     auto rowsType = RankedTensorType::get({n, f, ty, fullColumns}, f32);
     auto pairsType = RankedTensorType::get({n, f, ty, tx, kOut}, f32);
     SmallVector<ReassociationIndices> pairs = {{0}, {1}, {2}, {3, 4}};
@@ -336,8 +341,9 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
   if (fullRows == ho && fullColumns == wo)
     return y;
   return tensor::ExtractSliceOp::create(
-      b, loc, yType, y, indexAttrs(b, {0, 0, 0, 0}),
-      indexAttrs(b, {n, f, ho, wo}), indexAttrs(b, {1, 1, 1, 1}));
+      b, loc, yType, y, getAsIndexOpFoldResult(b.getContext(), {0, 0, 0, 0}),
+      getAsIndexOpFoldResult(b.getContext(), {n, f, ho, wo}),
+      getAsIndexOpFoldResult(b.getContext(), {1, 1, 1, 1}));
 }
 
 } // namespace weft

@@ -23,8 +23,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
-
 #include "llvm/TargetParser/Host.h"
+
 #include <mutex>
 
 using namespace mlir;
@@ -165,13 +165,6 @@ FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
       optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
                     : llvm::CodeGenOptLevel::Default));
   llvmModule->setDataLayout(machine->createDataLayout());
-  // LLVM's tuning for several AVX-512 CPUs vectorizes with 256-bit registers
-  // (against clock throttling on older Intel parts); the loops here are
-  // long and throughput-bound, so they use the full width where there is one.
-  if (llvm::sys::getHostCPUFeatures().lookup("avx512f"))
-    for (llvm::Function &function : *llvmModule)
-      if (!function.isDeclaration())
-        function.addFnAttr("prefer-vector-width", "512");
   llvmModule->setTargetTriple(triple);
   // What the runtime checks before it loads the code: the triple and the
   // instruction-set extensions the code may use, among those it can test.
