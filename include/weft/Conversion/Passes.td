@@ -15,6 +15,11 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp
     with no lowering is an error naming the node:
     `unsupported op X (opset N) on device cpu`.
   }];
+  let options = [
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Lower 3x3 stride-1 convolutions with constant filters by "
+           "Winograd's F(2x2, 3x3) where they have enough tiles">
+  ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -324,7 +324,12 @@ const char *whyNotLowered(ONNXConvOp op, Window &w) {
 }
 
 struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ConvToGeneric(MLIRContext *context, bool winograd)
+      : OpRewritePattern(context), winograd(winograd) {}
+
+  /// Whether Winograd's algorithm may be chosen.
+  bool winograd;
+
   LogicalResult matchAndRewrite(ONNXConvOp op,
                                 PatternRewriter &rewriter) const override {
     Window w;
@@ -369,8 +374,8 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
     auto all = [](ArrayRef<int64_t> v, int64_t x) {
       return llvm::all_of(v, [x](int64_t e) { return e == x; });
     };
-    if (groups == 1 && elt.isF32() && spatial == 2 && all(w.kernel, 3) &&
-        all(w.strides, 1) && all(w.dilations, 1))
+    if (winograd && groups == 1 && elt.isF32() && spatial == 2 &&
+        all(w.kernel, 3) && all(w.strides, 1) && all(w.dilations, 1))
       if (Value y = convolveWinograd(rewriter, loc, input, op.getW(), op.getB(),
                                      yType, activation))
         return finish(y);
@@ -866,9 +871,10 @@ bool convTakesActivation(Operation *op) {
   return !whyNotLowered(cast<ONNXConvOp>(op), w);
 }
 
-void populateONNXConvPoolToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvToGeneric, ConvTransposeToGeneric,
-               PoolToGeneric<ONNXMaxPoolOp, true>,
+void populateONNXConvPoolToLinalgPatterns(RewritePatternSet &patterns,
+                                          const ONNXToLinalgOptions &options) {
+  patterns.add<ConvToGeneric>(patterns.getContext(), options.winograd);
+  patterns.add<ConvTransposeToGeneric, PoolToGeneric<ONNXMaxPoolOp, true>,
                PoolToGeneric<ONNXAveragePoolOp, false>,
                GlobalPoolToGeneric<ONNXGlobalAveragePoolOp, false>,
                GlobalPoolToGeneric<ONNXGlobalMaxPoolOp, true>>(

@@ -17,7 +17,8 @@ using namespace mlir;
 
 namespace weft {
 
-void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
+void populateONNXToLinalgConversionPatterns(
+    RewritePatternSet &patterns, const ONNXToLinalgOptions &options) {
   populateONNXElementwiseToLinalgPatterns(patterns);
   populateONNXMatMulToLinalgPatterns(patterns);
   populateONNXDataToLinalgPatterns(patterns);
@@ -30,7 +31,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXArgReductionToLinalgPatterns(patterns);
   populateONNXCastConcatToLinalgPatterns(patterns);
-  populateONNXConvPoolToLinalgPatterns(patterns);
+  populateONNXConvPoolToLinalgPatterns(patterns, options);
   populateONNXNormalizationToLinalgPatterns(patterns);
 }
 
@@ -48,11 +49,15 @@ llvm::StringSet<> getONNXOpsLoweredToLinalg(MLIRContext *context) {
 namespace {
 struct ConvertONNXToLinalgPass
     : impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     if (failed(makeUnsignedSignless(getOperation())))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    populateONNXToLinalgConversionPatterns(patterns);
+    ONNXToLinalgOptions options;
+    options.winograd = winograd;
+    populateONNXToLinalgConversionPatterns(patterns, options);
     // Types do not change (tensors stay tensors), so a greedy rewrite is
     // enough; what is left of the onnx dialect has no lowering.
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {

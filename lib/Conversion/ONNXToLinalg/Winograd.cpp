@@ -39,10 +39,11 @@ constexpr double kG[kTile][kTaps] = {
     {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 constexpr double kAT[kOut][kTile] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
-/// Fewer tiles than this (over the batch) leave the 16 products too narrow
-/// to pay for the transforms and for filters 16/9 the size: resnet18's last
-/// stage (16 tiles of 512 channels at 7x7) ran no faster than im2col within
-/// the model, with 50 MB of transformed filters instead of 28 MB.
+/// Fewer tiles than this per image leave the 16 products too narrow to pay
+/// for the transforms and for filters 16/9 the size: resnet18's last stage
+/// (16 tiles of 512 channels at 7x7) ran no faster than im2col within the
+/// model, with 50 MB of transformed filters instead of 28 MB. The count is
+/// per image so that a model's constants do not depend on its batch size.
 constexpr int64_t kMinTiles = 32;
 
 /// One term of a transform: `coefficient` times input `index`.
@@ -316,7 +317,7 @@ Value convolveWinograd(OpBuilder &b, Location loc, Value input, Value filter,
   // from one more row or column of zeros and dropped at the end.
   int64_t ty = (ho + kOut - 1) / kOut, tx = (wo + kOut - 1) / kOut,
           tiles = n * ty * tx;
-  if (tiles < kMinTiles)
+  if (ShapedType::isDynamic(n) || ty * tx < kMinTiles)
     return {};
   ElementsAttr filterValues = getConstantElements(filter);
   std::optional<std::vector<double>> g =

@@ -18,8 +18,10 @@ using namespace mlir;
 
 namespace weft {
 
-void buildONNXToBuffersPipeline(OpPassManager &pm) {
-  pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass());
+void buildONNXToBuffersPipeline(OpPassManager &pm, bool winograd) {
+  ConvertONNXToLinalgPassOptions lowering;
+  lowering.winograd = winograd;
+  pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass(lowering));
   pm.addPass(createCanonicalizerPass());
   // Same-shape elementwise chains (a residual Add and its Relu) as one op.
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());

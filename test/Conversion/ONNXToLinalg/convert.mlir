@@ -1,4 +1,5 @@
 // RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg %s | FileCheck %s
+// RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg=winograd=false %s | FileCheck %s --check-prefix=IM2COL
 
 // Broadcasting reads the smaller operand through a map that drops or pins
 // its dims.
@@ -71,7 +72,11 @@ func.func @unsupported(%x: tensor<3x3xf32>) -> tensor<f32> {
 // Winograd's F(2x2, 3x3): the filter transformed at compile time (16 points
 // x filters x channels), the input split by column parity, 16 point
 // transforms, one batched contraction, and the output transform writing
-// even and odd rows of the result.
+// even and odd rows of the result. With winograd=false (GPU code), im2col.
+// IM2COL-LABEL: func.func @winograd(
+// IM2COL-NOT: winograd
+// IM2COL: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x12x12xf32>)
+// IM2COL-LABEL: func.func @not_winograd
 // CHECK-LABEL: func.func @winograd
 // CHECK: arith.constant dense_resource<winograd> : tensor<16x3x2xf32>
 // CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x14x2x7xf32>)
@@ -139,14 +144,16 @@ func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor
 
 // -----
 
+// 16 tiles per image are too few for Winograd, whatever the batch (the
+// constants of a model must not depend on its batch size).
 // CHECK-LABEL: func.func @few_tiles
 // CHECK-NOT: winograd
-// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x8x8xf32>)
-func.func @few_tiles(%x: tensor<1x2x8x8xf32>) -> tensor<1x3x8x8xf32> {
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<4x2x3x3x8x8xf32>)
+func.func @few_tiles(%x: tensor<4x2x8x8xf32>) -> tensor<4x3x8x8xf32> {
   %w = onnx.Constant() {value = dense<1.0> : tensor<3x2x3x3xf32>} : () -> tensor<3x2x3x3xf32>
   %n = "onnx.NoValue"() {value} : () -> none
-  %y = onnx.Conv(%x, %w, %n) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x8x8xf32>, tensor<3x2x3x3xf32>, none) -> tensor<1x3x8x8xf32>
-  return %y : tensor<1x3x8x8xf32>
+  %y = onnx.Conv(%x, %w, %n) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<4x2x8x8xf32>, tensor<3x2x3x3xf32>, none) -> tensor<4x3x8x8xf32>
+  return %y : tensor<4x3x8x8xf32>
 }
 
 // -----

@@ -13,8 +13,16 @@
 
 namespace weft {
 
+/// Choices between lowerings of the same op.
+struct ONNXToLinalgOptions {
+  /// 3x3 stride-1 convolutions with constant filters by Winograd's
+  /// F(2x2, 3x3) where they have enough tiles (else im2col and a GEMM).
+  bool winograd = true;
+};
+
 /// Every onnx-to-linalg pattern.
-void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXToLinalgConversionPatterns(
+    mlir::RewritePatternSet &patterns, const ONNXToLinalgOptions &options = {});
 
 /// The onnx op names (without the dialect prefix, e.g. "Conv") for which
 /// populateONNXToLinalgConversionPatterns has at least one pattern.
@@ -35,7 +43,8 @@ void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateONNXArgReductionToLinalgPatterns(
     mlir::RewritePatternSet &patterns);
 void populateONNXCastConcatToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateONNXConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateONNXConvPoolToLinalgPatterns(
+    mlir::RewritePatternSet &patterns, const ONNXToLinalgOptions &options = {});
 void populateONNXNormalizationToLinalgPatterns(
     mlir::RewritePatternSet &patterns);
 
