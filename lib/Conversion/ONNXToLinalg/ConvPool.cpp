@@ -11,6 +11,7 @@
 
 #include "Activation.h"
 #include "Common.h"
+#include "Depthwise.h"
 #include "Winograd.h"
 #include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
@@ -223,79 +224,6 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
       SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
 }
 
-/// A depthwise convolution (one input channel per filter) with a small
-/// kernel, as one elementwise op over the output: each filter tap is an input
-/// of its own (a strided window of the padded input, the filter at a fixed
-/// index), and the body adds up their products onto the bias. The innermost
-/// loop walks an output row and rows of the input, so it vectorizes, and the
-/// sum stays in registers.
-Value convolveDepthwise(OpBuilder &b, Location loc, Value input, Value filter,
-                        Value bias, const Window &w, RankedTensorType yType,
-                        const Activation &activation) {
-  MLIRContext *context = b.getContext();
-  auto wType = cast<RankedTensorType>(filter.getType());
-  Type elt = yType.getElementType();
-  int64_t rank = yType.getRank(), spatial = rank - 2;
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  auto constant = [&](int64_t v) { return getAffineConstantExpr(v, context); };
-  SmallVector<Value> inputs;
-  SmallVector<AffineMap> maps;
-  SmallVector<int64_t> tap(spatial, 0);
-  AffineMap identity = b.getMultiDimIdentityMap(rank);
-  while (true) {
-    // The input window of this tap: the padded input from the tap's offset,
-    // every stride-th element, as many as the output has.
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0)},
-                              sizes,
-                              strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
-    for (int64_t i = 0; i < 2; ++i)
-      sizes.push_back(b.getIndexAttr(yType.getDimSize(i)));
-    SmallVector<AffineExpr> weight = {d(1), constant(0)};
-    for (int64_t s = 0; s < spatial; ++s) {
-      offsets.push_back(b.getIndexAttr(tap[s] * w.dilations[s]));
-      sizes.push_back(b.getIndexAttr(yType.getDimSize(2 + s)));
-      strides.push_back(b.getIndexAttr(w.strides[s]));
-      weight.push_back(constant(tap[s]));
-    }
-    Value window = tensor::ExtractSliceOp::create(
-        b, loc, RankedTensorType::get(yType.getShape(), elt), input, offsets,
-        sizes, strides);
-    inputs.append({window, filter});
-    maps.push_back(identity);
-    maps.push_back(AffineMap::get(rank, 0, weight, context));
-    int64_t s = spatial - 1;
-    while (s >= 0 && ++tap[s] == wType.getDimSize(2 + s))
-      tap[s--] = 0;
-    if (s < 0)
-      break;
-  }
-  // The sum starts from the bias (or zero); the output is only written.
-  bool hasBias = !isa<NoneType>(bias.getType());
-  if (hasBias) {
-    inputs.push_back(bias);
-    maps.push_back(AffineMap::get(rank, 0, {d(1)}, context));
-  }
-  maps.push_back(identity);
-  Value init = tensor::EmptyOp::create(b, loc, yType.getShape(), elt);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{yType}, inputs, ValueRange{init}, maps,
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location l, ValueRange args) {
-               size_t taps = (args.size() - 1 - hasBias) / 2;
-               Value sum =
-                   hasBias ? args[2 * taps]
-                           : arith::ConstantOp::create(b, l, b.getZeroAttr(elt))
-                                 .getResult();
-               for (size_t i = 0; i < taps; ++i)
-                 sum = arith::AddFOp::create(
-                     b, l, sum,
-                     arith::MulFOp::create(b, l, args[2 * i], args[2 * i + 1]));
-               linalg::YieldOp::create(b, l, activation.apply(b, l, sum));
-             })
-      .getResult(0);
-}
-
 /// Whether a convolution's input, filter and result are static float
 /// tensors of rank 3 or more.
 bool isStaticFloatConv(Value x, Value w, Value y) {
@@ -366,7 +294,8 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
       taps *= wType.getDimSize(2 + s);
     if (cg == 1 && fg == 1 && taps <= 25) {
       return finish(convolveDepthwise(rewriter, loc, input, op.getW(),
-                                      op.getB(), w, yType, activation));
+                                      op.getB(), w.strides, w.dilations, yType,
+                                      activation));
     }
 
     // Ungrouped 3x3 at stride 1 with a constant filter: Winograd's

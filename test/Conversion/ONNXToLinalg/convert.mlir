@@ -106,6 +106,39 @@ func.func @not_winograd(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> ten
 
 // -----
 
+// A depthwise convolution with rows narrower than 32 sums its taps over
+// the padded plane taken as one row (tap (i, j) from offset 8i + j of the
+// 8x8 plane, (6 - 1) * 8 + 6 positions), then copies the rows out.
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 * 8 + d3)>
+// CHECK-LABEL: func.func @depthwise_planes
+// CHECK: %[[P:.*]] = tensor.collapse_shape {{.*}} : tensor<1x2x8x8xf32> into tensor<1x2x64xf32>
+// CHECK: tensor.extract_slice %[[P]][0, 0, 0] [1, 2, 46] [1, 1, 1]
+// CHECK: tensor.extract_slice %[[P]][0, 0, 18] [1, 2, 46] [1, 1, 1]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} outs({{.*}} : tensor<1x2x46xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[ROWS]], {{.*}}} ins(%[[SUM]] : tensor<1x2x46xf32>) outs({{.*}} : tensor<1x2x6x6xf32>)
+func.func @depthwise_planes(%x: tensor<1x2x6x6xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x6x6xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// At stride 2 (or with rows of 32 or more) the taps are strided windows of
+// the padded input, in one op over the output.
+// CHECK-LABEL: func.func @depthwise_rows
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 2, 2] [1, 2, 3, 3] [1, 1, 2, 2]
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3xf32>)
+// CHECK-NOT: linalg.generic
+func.func @depthwise_rows(%x: tensor<1x2x6x6xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
 // A Clip with constant bounds that is a conv's only user is computed where
 // the conv writes its result (here the depthwise op's body): no op of its
 // own.
@@ -115,7 +148,7 @@ func.func @not_winograd(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x3x3xf32>) -> ten
 // CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
 // CHECK: %[[HI:.*]] = arith.minimumf %[[LO]], %{{.*}} : f32
 // CHECK: linalg.yield %[[HI]]
-// CHECK-NOT: linalg.generic
+// CHECK-NOT: arith.maximumf
 // CHECK: return
 func.func @fused_clip(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32> {
   %w = onnx.Constant() {value = dense<1.0> : tensor<2x1x3x3xf32>} : () -> tensor<2x1x3x3xf32>

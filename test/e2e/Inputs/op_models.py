@@ -61,6 +61,32 @@ def main(directory):
     save(directory, "conv",
          [helper.make_node("Conv", ["x", "w"], ["y"], group=2, strides=[2, 2],
                            pads=[1, 1, 1, 1])], conv_x, out, [("w", w)])
+    # Depthwise convolutions at stride 1 on narrow rows sum over the padded
+    # plane taken as one row: 3x3 with a bias and a Clip, 5x5 over two
+    # images, both on maps wider than high.
+    for name, shape, k in (("depthwise", (1, 3, 5, 9), 3),
+                           ("depthwise5", (2, 4, 6, 11), 5)):
+        dx = rng.standard_normal(shape).astype(np.float32) * 3
+        dw = rng.standard_normal((shape[1], 1, k, k)).astype(np.float32)
+        db = rng.standard_normal(shape[1]).astype(np.float32)
+        p = k // 2
+        padded = np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
+        ref = np.zeros(shape, np.float64) + db[None, :, None, None]
+        for i in range(k):
+            for j in range(k):
+                ref += (padded[:, :, i:i + shape[2], j:j + shape[3]] *
+                        dw[None, :, 0, i, j, None, None])
+        nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"],
+                                  group=shape[1], pads=[p] * 4)]
+        constants = [("w", dw), ("b", db)]
+        if k == 3:
+            nodes.append(helper.make_node("Clip", ["c", "lo", "hi"], ["y"]))
+            constants += [("lo", np.array(0, np.float32)),
+                          ("hi", np.array(6, np.float32))]
+            ref = np.clip(ref, 0, 6)
+        else:
+            nodes.append(helper.make_node("Identity", ["c"], ["y"]))
+        save(directory, name, nodes, dx, ref, constants)
     # Ungrouped 3x3 convolutions at stride 1 with constant filters take
     # Winograd's F(2x2, 3x3): an even output, and an odd one over two images
     # (tiles past the edge) with a bias and wider pads.
