@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -178,6 +181,41 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
   return Status::ok();
 }
 
+namespace {
+
+/// The shared objects loaded in the process, by name.
+std::set<std::string> getLoadedObjects() {
+  std::set<std::string> names;
+  dl_iterate_phdr(
+      [](dl_phdr_info *info, size_t, void *data) {
+        if (info->dlpi_name && *info->dlpi_name)
+          static_cast<std::set<std::string> *>(data)->insert(info->dlpi_name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+/// dlopen(path, flags), keeping loaded for good every library the load
+/// brings in besides `path` itself. The host code's libraries start threads
+/// that outlive a session (oneDNN's GNU OpenMP team waits in libgomp for the
+/// next parallel region): unloading such a library with the host code would
+/// leave those threads running code that is no longer mapped.
+void *openKeepingDependencies(const std::string &path, int flags) {
+  static std::mutex loading; // so that "brought in" means by this load
+  std::lock_guard<std::mutex> lock(loading);
+  std::set<std::string> before = getLoadedObjects();
+  void *library = dlopen(path.c_str(), flags);
+  if (!library)
+    return nullptr;
+  for (const std::string &name : getLoadedObjects())
+    if (name != path && !before.count(name))
+      dlopen(name.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+  return library;
+}
+
+} // namespace
+
 /// The host code is a shared object inside the artifact: it is handed to
 /// the dynamic loader through an anonymous file, never written to disk --
 /// unless WEFT_HOST_CODE_DIR names a directory: then it is written there
@@ -207,7 +245,7 @@ Status Session::loadHostCode(const Artifact::Section &code,
     written += size_t(n);
   }
   std::string path = dir ? copy : "/proc/self/fd/" + std::to_string(fd);
-  library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  library = openKeepingDependencies(path, RTLD_NOW | RTLD_LOCAL);
   // The loader knows the code by this path: the descriptor stays open while
   // it is loaded, so no other session's code gets the same path (the loader
   // would hand back this library for it).

@@ -14,6 +14,10 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 
+#include "llvm/Support/Path.h"
+
+#include <dlfcn.h>
+
 using namespace mlir;
 
 namespace weft {
@@ -54,8 +58,11 @@ void buildONNXToBuffersPipeline(OpPassManager &pm, bool winograd) {
 void buildCPULoweringPipeline(OpPassManager &pm) {
   buildONNXToBuffersPipeline(pm);
   // Matrix products go to oneDNN where it is installed.
-  if (!findOneDNNLibrary().empty())
-    pm.addPass(createCPULibraryCallsPass());
+  if (!findOneDNNLibrary().empty()) {
+    CPULibraryCallsPassOptions calls;
+    calls.packedWeights = !findCPUKernelsLibrary().empty();
+    pm.addPass(createCPULibraryCallsPass(calls));
+  }
   if (!findOpenMPLibrary().empty()) {
     // Large loop nests run on the threads of an OpenMP team (as many as
     // OMP_NUM_THREADS says when the code runs, by default one per core).
@@ -100,6 +107,31 @@ std::string findOneDNNLibrary() {
   return findFirst({"/usr/lib/x86_64-linux-gnu/libdnnl.so.2",
                     "/usr/lib/aarch64-linux-gnu/libdnnl.so.2",
                     "/usr/lib/libdnnl.so.2"});
+}
+
+std::string findCPUKernelsLibrary() {
+  if (findOneDNNLibrary().empty())
+    return "";
+  // Next to the code of the compiler (bin/ or lib/ of a build or install,
+  // or a Python package's directory), then where this build put it.
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void *>(&findCPUKernelsLibrary), &info) &&
+      info.dli_fname) {
+    llvm::SmallString<256> directory(info.dli_fname);
+    llvm::sys::path::remove_filename(directory);
+    for (const char *relative :
+         {"libweft_cpu_kernels.a", "../lib/libweft_cpu_kernels.a"}) {
+      llvm::SmallString<256> candidate(directory);
+      llvm::sys::path::append(candidate, relative);
+      if (llvm::sys::fs::exists(candidate))
+        return std::string(candidate);
+    }
+  }
+#ifdef WEFT_CPU_KERNELS_PATH
+  if (llvm::sys::fs::exists(WEFT_CPU_KERNELS_PATH))
+    return WEFT_CPU_KERNELS_PATH;
+#endif
+  return "";
 }
 
 void buildLoopsToLLVMPipeline(OpPassManager &pm) {

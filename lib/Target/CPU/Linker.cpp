@@ -44,7 +44,11 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
   std::string message;
   llvm::SmallVector<llvm::StringRef> args = {
       *linker, "-shared", "--gc-sections", "-o", libraryPath, objectPath};
+  // Our kernels (members taken only where the code calls them), then
   // oneDNN, where the code calls it (recorded as needed only then).
+  std::string kernels = findCPUKernelsLibrary();
+  if (!kernels.empty())
+    args.push_back(kernels);
   std::string oneDNN = findOneDNNLibrary();
   if (!oneDNN.empty())
     args.append({"--as-needed", oneDNN, "--no-as-needed"});

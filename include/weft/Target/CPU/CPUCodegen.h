@@ -43,6 +43,11 @@ std::string findOpenMPLibrary();
 /// it is not installed or WEFT_ONEDNN=0 turns it off.
 std::string findOneDNNLibrary();
 
+/// libweft_cpu_kernels.a, code linked into host code that calls it (GEMMs
+/// on constant weights packed once), or "" if it is not found (next to the
+/// compiler's code, or where this build put it) or oneDNN is not used.
+std::string findCPUKernelsLibrary();
+
 /// Adds the passes from loops over buffers (scf, memref, arith, math) to the
 /// LLVM dialect: the tail of buildCPULoweringPipeline.
 void buildLoopsToLLVMPipeline(mlir::OpPassManager &pm);

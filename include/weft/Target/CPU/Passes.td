@@ -47,8 +47,13 @@ def CPULibraryCallsPass
     row-major GEMM (see weft/Target/Gemm.h: batch, rows, columns and one
     reduction, each collapsing into one strided dimension) becomes a call of
     oneDNN's `dnnl_sgemm` per batch element, on the buffers' addresses (beta
-    1: C's initial value, zeros or a bias, is accumulated into). The pass
-    declares `dnnl_sgemm` once; the host code is then linked with oneDNN.
+    1: C's initial value, a bias, is accumulated into; beta 0 where a fill
+    with zeros just before is dropped). Batches of 4 or more run their GEMMs
+    in parallel, one per thread. With `packed-weights`, a single GEMM whose
+    B is a constant (a `memref.global` constant, seen through views) calls
+    `weft_sgemm_packed` instead (libweft_cpu_kernels.a, linked into the
+    host code), with a cache word of its own: its first call packs B once.
+    The pass declares the callees; the host code is then linked with oneDNN.
 
     ```mlir
     linalg.generic {(m,k,n) -> (m,k), (m,k,n) -> (k,n), (m,k,n) -> (m,n)}
@@ -63,8 +68,14 @@ def CPULibraryCallsPass
                            "::mlir::func::FuncDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::LLVM::LLVMDialect"];
+  let options = [
+    Option<"packedWeights", "packed-weights", "bool", "false",
+           "Call weft_sgemm_packed for GEMMs on constant weights">
+  ];
   let statistics = [
-    Statistic<"numCalls", "gemm-calls", "Contractions turned into sgemm calls">
+    Statistic<"numCalls", "gemm-calls", "Contractions turned into sgemm calls">,
+    Statistic<"numPacked", "packed-calls",
+              "Of those, calls that pack constant weights once">
   ];
 }
 
