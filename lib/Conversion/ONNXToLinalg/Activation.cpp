@@ -24,22 +24,31 @@ Value Activation::apply(OpBuilder &b, Location loc, Value x) const {
 }
 
 Value addBiasAndActivate(OpBuilder &b, Location loc, Value value, Value bias,
-                         AffineMap biasMap, const Activation &activation) {
-  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+                         AffineMap biasMap, const Activation &activation,
+                         bool inPlace) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   if (bias) {
     inputs.push_back(bias);
     maps.push_back(biasMap);
   }
+  Value init = value;
+  if (!inPlace) {
+    inputs.push_back(value);
+    maps.push_back(b.getMultiDimIdentityMap(rank));
+    init =
+        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  }
   maps.push_back(b.getMultiDimIdentityMap(rank));
   return linalg::GenericOp::create(
-             b, loc, TypeRange{value.getType()}, inputs, ValueRange{value},
-             maps,
+             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &b, Location l, ValueRange args) {
-               Value v = args.back();
+               // The value is the last input, or the output in place.
+               Value v = args[args.size() - 1 - !inPlace];
                if (bias)
                  v = arith::AddFOp::create(b, l, v, args[0]);
                linalg::YieldOp::create(b, l, activation.apply(b, l, v));

@@ -31,12 +31,15 @@ struct Activation {
 };
 
 /// `value` + `bias` (read through `biasMap`; none without a bias) with
-/// `activation` applied, as one elementwise pass in place over `value`'s
-/// tensor (which bufferization then reuses).
+/// `activation` applied, as one elementwise pass: in place over `value`'s
+/// tensor (which bufferization then reuses), or with `inPlace` false into a
+/// new tensor, which bufferization can place where a consumer wants it (the
+/// interior of a padded buffer) instead of copying it there afterwards.
 mlir::Value addBiasAndActivate(mlir::OpBuilder &builder, mlir::Location loc,
                                mlir::Value value, mlir::Value bias,
                                mlir::AffineMap biasMap,
-                               const Activation &activation);
+                               const Activation &activation,
+                               bool inPlace = true);
 
 /// The float Relu, or Clip with constant (or absent) bounds, that is the
 /// only user of `value`, with what it computes; nullopt otherwise.

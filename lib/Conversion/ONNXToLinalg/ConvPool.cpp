@@ -214,14 +214,18 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
             })
             .getResult(0);
   }
-  Value product = buildBatchedMatmul(b, loc, weights, columns, init);
-  if (activation.any())
-    product =
-        addBiasAndActivate(b, loc, product, hasBias ? bias : Value(),
-                           AffineMap::get(3, 0, {d(1)}, context), activation);
-  return tensor::ExpandShapeOp::create(
-      b, loc, yType, product,
+  Value product = tensor::ExpandShapeOp::create(
+      b, loc, yType, buildBatchedMatmul(b, loc, weights, columns, init),
       SmallVector<ReassociationIndices>{{0}, {1}, trailing(2, 2 + spatial)});
+  if (!activation.any())
+    return product;
+  // Into a tensor of its own: where the next convolution pads the result,
+  // this pass writes the padded buffer's interior (the product, a matrix,
+  // cannot be computed there).
+  return addBiasAndActivate(b, loc, product, hasBias ? bias : Value(),
+                            AffineMap::get(spatial + 2, 0, {d(1)}, context),
+                            activation,
+                            /*inPlace=*/false);
 }
 
 /// Whether a convolution's input, filter and result are static float
