@@ -16,10 +16,14 @@ Value Activation::apply(OpBuilder &b, Location loc, Value x) const {
   auto constant = [&](double v) {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(x.getType(), v));
   };
+  // NaN still comes out as NaN; only -0 and +0 may come out either way,
+  // which lets a bound be one max or min instruction (x86's max and min
+  // return their second operand when either is NaN, and do not order zeros).
+  auto nsz = arith::FastMathFlags::nsz;
   if (lo)
-    x = arith::MaximumFOp::create(b, loc, x, constant(*lo));
+    x = arith::MaximumFOp::create(b, loc, x, constant(*lo), nsz);
   if (hi)
-    x = arith::MinimumFOp::create(b, loc, x, constant(*hi));
+    x = arith::MinimumFOp::create(b, loc, x, constant(*hi), nsz);
   return x;
 }
 

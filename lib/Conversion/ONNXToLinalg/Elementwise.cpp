@@ -389,8 +389,11 @@ const llvm::StringMap<ScalarBuilder> &getScalarBuilders() {
                         Type) -> Value {
       if (!isa<FloatType>(a[0].getType()))
         return nullptr;
+      // As a fused Relu (Activation::apply): NaN stays NaN, the sign of a
+      // zero may not, and the max is one instruction.
       return arith::MaximumFOp::create(b, loc, a[0],
-                                       constantLike(b, loc, a[0].getType(), 0));
+                                       constantLike(b, loc, a[0].getType(), 0),
+                                       arith::FastMathFlags::nsz);
     };
     m["onnx.Sigmoid"] = [](OpBuilder &b, Location loc, ValueRange a,
                            Type) -> Value {

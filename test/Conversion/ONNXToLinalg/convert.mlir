@@ -145,8 +145,8 @@ func.func @depthwise_rows(%x: tensor<1x2x6x6xf32>, %w: tensor<2x1x3x3xf32>) -> t
 // CHECK-LABEL: func.func @fused_clip
 // CHECK: linalg.generic
 // CHECK: arith.mulf
-// CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
-// CHECK: %[[HI:.*]] = arith.minimumf %[[LO]], %{{.*}} : f32
+// CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %{{.*}} fastmath<nsz> : f32
+// CHECK: %[[HI:.*]] = arith.minimumf %[[LO]], %{{.*}} fastmath<nsz> : f32
 // CHECK: linalg.yield %[[HI]]
 // CHECK-NOT: arith.maximumf
 // CHECK: return

@@ -14,7 +14,7 @@ def main(argv):
         diff = np.abs(out - ref).max()
         print("max abs diff %.3g" % diff)
         ok = out.dtype == ref.dtype and out.shape == ref.shape and \
-            np.allclose(out, ref, rtol=1e-3, atol=1e-7)
+            np.allclose(out, ref, rtol=1e-3, atol=1e-7, equal_nan=True)
         return 0 if ok else 1
     import onnx
     from onnx import numpy_helper

@@ -35,6 +35,11 @@ def main(directory):
          x, x[:, :, 1:7:2],
          [("st", np.array([1], np.int64)), ("en", np.array([7], np.int64)),
           ("ax", np.array([2], np.int64)), ("sp", np.array([2], np.int64))])
+    # Relu keeps NaN (its max is one instruction that returns the NaN).
+    nan_x = x - 0.5
+    nan_x[0, 0, :2] = np.nan
+    save(directory, "relu_nan", [helper.make_node("Relu", ["x"], ["y"])],
+         nan_x, np.maximum(nan_x, 0))
     save(directory, "clip",
          [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], x, np.clip(x, 0.25, 0.75),
          [("lo", np.array(0.25, np.float32)), ("hi", np.array(0.75, np.float32))])
@@ -67,6 +72,7 @@ def main(directory):
     for name, shape, k in (("depthwise", (1, 3, 5, 9), 3),
                            ("depthwise5", (2, 4, 6, 11), 5)):
         dx = rng.standard_normal(shape).astype(np.float32) * 3
+        dx[0, 1, 2, 3] = np.nan  # stays NaN through the sum and the Clip
         dw = rng.standard_normal((shape[1], 1, k, k)).astype(np.float32)
         db = rng.standard_normal(shape[1]).astype(np.float32)
         p = k // 2
