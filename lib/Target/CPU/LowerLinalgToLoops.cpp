@@ -2,10 +2,12 @@
 
 #include "weft/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace weft {
 #define GEN_PASS_DEF_LOWERLINALGTOLOOPSPASS
@@ -43,6 +45,113 @@ void parallelizeOuterLoops(RewriterBase &rewriter, ArrayRef<Operation *> loops,
   rewriter.eraseOp(outer.front());
 }
 
+/// Whether two index lists are the same: the same values, or values of
+/// identical pure ops (each access computes its own affine.apply).
+bool sameIndices(ValueRange a, ValueRange b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b)) {
+    if (x == y)
+      continue;
+    Operation *p = x.getDefiningOp(), *q = y.getDefiningOp();
+    if (!p || !q || !isMemoryEffectFree(p) ||
+        !OperationEquivalence::isEquivalentTo(
+            p, q, OperationEquivalence::IgnoreLocations))
+      return false;
+  }
+  return true;
+}
+
+/// An innermost reduction loop that loads, updates and stores the same
+/// output elements on every iteration (their indices do not depend on it)
+/// carries them in registers instead: loaded before the loop, stored after.
+/// Through memory, each iteration waits for the previous one's store, and
+/// LLVM can neither vectorize the loop (it cannot tell the output from the
+/// inputs, all views of one arena) nor keep the sum in a register. The
+/// float updates may be reassociated, so that the sum vectorizes (partial
+/// sums per lane, added up after the loop). Returns whether it applied.
+bool accumulateInRegisters(RewriterBase &rewriter, scf::ForOp loop) {
+  // The output's indices are computed in the loop from the outer loops'
+  // variables: hoisted first.
+  moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+  Block *body = loop.getBody();
+  SmallVector<memref::StoreOp> stores;
+  SmallVector<memref::LoadOp> loads;
+  for (Operation &op : body->without_terminator()) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      if (llvm::any_of(store.getIndices(), [&](Value index) {
+            return !loop.isDefinedOutsideOfLoop(index);
+          }))
+        return false;
+      stores.push_back(store);
+    } else if (!isa<memref::LoadOp>(op) && !isMemoryEffectFree(&op)) {
+      return false;
+    }
+  }
+  if (stores.empty())
+    return false;
+  for (memref::StoreOp store : stores) {
+    memref::LoadOp match;
+    for (auto load : body->getOps<memref::LoadOp>())
+      if (load.getMemRef() == store.getMemRef() &&
+          sameIndices(load.getIndices(), store.getIndices()) &&
+          load->isBeforeInBlock(store))
+        match = load;
+    if (!match)
+      return false;
+    loads.push_back(match);
+  }
+  for (memref::LoadOp load : loads)
+    if (llvm::any_of(load.getIndices(), [&](Value index) {
+          return !loop.isDefinedOutsideOfLoop(index);
+        }))
+      return false;
+  // No other read of an output (it would see the stores).
+  for (auto load : body->getOps<memref::LoadOp>())
+    if (!llvm::is_contained(loads, load) &&
+        llvm::any_of(stores, [&](memref::StoreOp store) {
+          return store.getMemRef() == load.getMemRef();
+        }))
+      return false;
+
+  rewriter.setInsertionPoint(loop);
+  SmallVector<Value> inits;
+  for (memref::LoadOp load : loads)
+    inits.push_back(memref::LoadOp::create(
+        rewriter, load.getLoc(), load.getMemRef(), load.getIndices()));
+  auto carried =
+      scf::ForOp::create(rewriter, loop.getLoc(), loop.getLowerBound(),
+                         loop.getUpperBound(), loop.getStep(), inits);
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), carried.getInductionVar());
+  for (auto [load, arg] : llvm::zip(loads, carried.getRegionIterArgs()))
+    mapping.map(load.getResult(), arg);
+  rewriter.setInsertionPointToStart(carried.getBody());
+  SmallVector<Value> updated;
+  for (Operation &op : body->without_terminator()) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      updated.push_back(mapping.lookup(store.getValueToStore()));
+      continue;
+    }
+    if (llvm::is_contained(loads, dyn_cast<memref::LoadOp>(op)))
+      continue;
+    Operation *clone = rewriter.clone(op, mapping);
+    if (auto fastmath = dyn_cast<arith::ArithFastMathInterface>(clone))
+      clone->setAttr(fastmath.getFastMathAttrName(),
+                     arith::FastMathFlagsAttr::get(
+                         rewriter.getContext(),
+                         fastmath.getFastMathFlagsAttr().getValue() |
+                             arith::FastMathFlags::reassoc));
+  }
+  scf::YieldOp::create(rewriter, loop.getLoc(), updated);
+  rewriter.setInsertionPointAfter(carried);
+  for (auto [store, value] : llvm::zip(stores, carried.getResults()))
+    memref::StoreOp::create(rewriter, store.getLoc(), value, store.getMemRef(),
+                            store.getIndices());
+  rewriter.eraseOp(loop);
+  return true;
+}
+
 struct LowerLinalgToLoopsPass
     : impl::LowerLinalgToLoopsPassBase<LowerLinalgToLoopsPass> {
   using LowerLinalgToLoopsPassBase::LowerLinalgToLoopsPassBase;
@@ -78,6 +187,9 @@ struct LowerLinalgToLoopsPass
         return signalPassFailure();
       }
       rewriter.eraseOp(op);
+      if (!loops->empty() && iterators.back() == utils::IteratorType::reduction)
+        if (auto innermost = dyn_cast<scf::ForOp>(loops->back()))
+          numRegisterReductions += accumulateInRegisters(rewriter, innermost);
       bool parallel = keep > 0 && loops->size() >= keep;
       if (parallel)
         parallelizeOuterLoops(rewriter, *loops, keep);

@@ -49,3 +49,43 @@ func.func @row_reduction(%x: memref<64x16x128xf32>, %y: memref<64x128xf32>) {
   }
   return
 }
+
+// -----
+
+// A reduction over the innermost dim keeps each row's sum in a register:
+// loaded before the loop, carried through it, stored after; its float
+// updates may be reassociated (so that the sum vectorizes).
+// CHECK-LABEL: func.func @row_sums
+// CHECK: %[[INIT:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<64xf32>
+// CHECK: %[[SUM:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (f32) {
+// CHECK-NOT: memref.store
+// CHECK: %[[NEXT:.*]] = arith.addf %[[ACC]], %{{.*}} fastmath<reassoc> : f32
+// CHECK: scf.yield %[[NEXT]] : f32
+// CHECK: memref.store %[[SUM]], %{{.*}}[%{{.*}}] : memref<64xf32>
+func.func @row_sums(%x: memref<64x256xf32>, %y: memref<64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<64x256xf32>) outs(%y : memref<64xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %m = arith.mulf %a, %a : f32
+    %s = arith.addf %b, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A reduction over an outer dim (the output moves with the inner loop)
+// stays as it is: each iteration updates another element.
+// CHECK-LABEL: func.func @column_sums
+// CHECK-NOT: iter_args
+// CHECK: memref.store
+func.func @column_sums(%x: memref<64x256xf32>, %y: memref<256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>], iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<64x256xf32>) outs(%y : memref<256xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %b, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -91,7 +91,9 @@ def LowerLinalgToLoopsPass
     (which `convert-scf-to-openmp` spreads over threads) and the rest as
     sequential loops inside, so the innermost loop still vectorizes;
     smaller ones become sequential `scf.for` nests, which pay no fork and
-    join.
+    join. An innermost reduction loop whose output elements do not move
+    with it keeps them in registers (loaded before, stored after, the float
+    updates reassociable so that the sum vectorizes).
 
     ```mlir
     linalg.generic {... ["parallel", "parallel"]} ... : memref<256x256xf32>
@@ -109,9 +111,12 @@ def LowerLinalgToLoopsPass
            "others become sequential loops inside">
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
   let statistics = [
-    Statistic<"numParallel", "parallel-ops", "Ops lowered to parallel loops">
+    Statistic<"numParallel", "parallel-ops", "Ops lowered to parallel loops">,
+    Statistic<"numRegisterReductions", "register-reductions",
+              "Innermost reduction loops that keep their sums in registers">
   ];
 }
 
