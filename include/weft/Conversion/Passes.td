@@ -18,7 +18,11 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp
   let options = [
     Option<"winograd", "winograd", "bool", /*default=*/"true",
            "Lower 3x3 stride-1 convolutions with constant filters by "
-           "Winograd's F(2x2, 3x3) where they have enough tiles">
+           "Winograd's F(2x2, 3x3) where they have enough tiles">,
+    Option<"transposeSmallConvolutions", "transpose-small-convolutions",
+           "bool", /*default=*/"true",
+           "Compute convolutions of one image with at most 64 output "
+           "positions and a constant filter as the transposed product">
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",

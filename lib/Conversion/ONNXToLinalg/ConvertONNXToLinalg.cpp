@@ -57,6 +57,7 @@ struct ConvertONNXToLinalgPass
     RewritePatternSet patterns(&getContext());
     ONNXToLinalgOptions options;
     options.winograd = winograd;
+    options.transposeSmallConvolutions = transposeSmallConvolutions;
     populateONNXToLinalgConversionPatterns(patterns, options);
     // Types do not change (tensors stay tensors), so a greedy rewrite is
     // enough; what is left of the onnx dialect has no lowering.

@@ -22,9 +22,10 @@ using namespace mlir;
 
 namespace weft {
 
-void buildONNXToBuffersPipeline(OpPassManager &pm, bool winograd) {
+void buildONNXToBuffersPipeline(OpPassManager &pm, bool forCPU) {
   ConvertONNXToLinalgPassOptions lowering;
-  lowering.winograd = winograd;
+  lowering.winograd = forCPU;
+  lowering.transposeSmallConvolutions = forCPU;
   pm.addNestedPass<func::FuncOp>(createConvertONNXToLinalgPass(lowering));
   pm.addPass(createCanonicalizerPass());
   // Same-shape elementwise chains (a residual Add and its Relu) as one op.

@@ -41,9 +41,10 @@ void buildCUDALoweringPipeline(OpPassManager &pm,
 
 void buildCUDAKernelPipeline(OpPassManager &pm) {
   // Winograd's transforms would be loops of few operations per element for
-  // each thread, and its filters 16/9 the size: GPU convolutions stay one
-  // im2col kernel and one cuBLAS GEMM.
-  buildONNXToBuffersPipeline(pm, /*winograd=*/false);
+  // each thread, and its filters 16/9 the size; the transposed products of
+  // small convolutions are for packing constant weights on the CPU: GPU
+  // convolutions stay one im2col kernel and one cuBLAS GEMM.
+  buildONNXToBuffersPipeline(pm, /*forCPU=*/false);
   pm.addNestedPass<func::FuncOp>(createLinalgGeneralizeNamedOpsPass());
   pm.addPass(createCUDALibraryCallsPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

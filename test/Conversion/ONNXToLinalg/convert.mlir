@@ -1,5 +1,5 @@
 // RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg %s | FileCheck %s
-// RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg=winograd=false %s | FileCheck %s --check-prefix=IM2COL
+// RUN: weft-opt --split-input-file --verify-diagnostics --convert-onnx-to-linalg="winograd=false transpose-small-convolutions=false" %s | FileCheck %s --check-prefix=IM2COL
 
 // Broadcasting reads the smaller operand through a map that drops or pins
 // its dims.
@@ -173,6 +173,33 @@ func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor
   %c = onnx.Conv(%x, %w, %n) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x6x6xf32>, tensor<2x1x3x3xf32>, none) -> tensor<1x2x6x6xf32>
   %y = onnx.Relu(%c) : (tensor<1x2x6x6xf32>) -> tensor<1x2x6x6xf32>
   return %y, %c : tensor<1x2x6x6xf32>, tensor<1x2x6x6xf32>
+}
+
+// -----
+
+// A convolution of one image with at most 64 output positions and a
+// constant filter is the transposed product Y^T(o, f) = Col^T(o, k) W(f, k)
+// (the constant filter on the right, read transposed), its columns made in
+// that order; one pass adds the bias, applies the Relu and transposes.
+// With transpose-small-convolutions=false (GPU code), im2col as usual.
+// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[FILTER:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[PRODUCT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[BACK:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2 * 7 + d3, d1)>
+// CHECK-LABEL: func.func @small_transposed
+// CHECK: %[[COL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x7x7x2x3x3xf32>)
+// CHECK: %[[COLT:.*]] = tensor.collapse_shape %[[COL]] {{.*}} into tensor<1x49x18xf32>
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[COLS]], #[[FILTER]], #[[PRODUCT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[COLT]], %{{.*}} : tensor<1x49x18xf32>, tensor<4x18xf32>) outs(%{{.*}} : tensor<1x49x4xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[BACK]], {{.*}}]{{.*}} ins(%[[P]], %{{.*}} : tensor<1x49x4xf32>, tensor<4xf32>) outs(%{{.*}} : tensor<1x4x7x7xf32>)
+// CHECK: arith.maximumf
+// IM2COL-LABEL: func.func @small_transposed
+// IM2COL: linalg.generic {{.*}} outs({{.*}} : tensor<1x2x3x3x7x7xf32>)
+func.func @small_transposed(%x: tensor<1x2x7x7xf32>) -> tensor<1x4x7x7xf32> {
+  %w = onnx.Constant() {value = dense<0.5> : tensor<4x2x3x3xf32>} : () -> tensor<4x2x3x3xf32>
+  %b = onnx.Constant() {value = dense<0.25> : tensor<4xf32>} : () -> tensor<4xf32>
+  %c = onnx.Conv(%x, %w, %b) {pads = array<i64: 1, 1, 1, 1>, kernel_shape = array<i64: 3, 3>} : (tensor<1x2x7x7xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x7x7xf32>
+  %y = onnx.Relu(%c) : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
+  return %y : tensor<1x4x7x7xf32>
 }
 
 // -----

@@ -68,13 +68,14 @@ def main(directory):
                            pads=[1, 1, 1, 1])], conv_x, out, [("w", w)])
     # Depthwise convolutions at stride 1 on narrow rows sum over the padded
     # plane taken as one row: 3x3 with a bias and a Clip, 5x5 over two
-    # images, both on maps wider than high.
+    # images, both on maps wider than high (a random state of their own).
+    deep = np.random.RandomState(2)
     for name, shape, k in (("depthwise", (1, 3, 5, 9), 3),
                            ("depthwise5", (2, 4, 6, 11), 5)):
-        dx = rng.standard_normal(shape).astype(np.float32) * 3
+        dx = deep.standard_normal(shape).astype(np.float32) * 3
         dx[0, 1, 2, 3] = np.nan  # stays NaN through the sum and the Clip
-        dw = rng.standard_normal((shape[1], 1, k, k)).astype(np.float32)
-        db = rng.standard_normal(shape[1]).astype(np.float32)
+        dw = deep.standard_normal((shape[1], 1, k, k)).astype(np.float32)
+        db = deep.standard_normal(shape[1]).astype(np.float32)
         p = k // 2
         padded = np.pad(dx, ((0, 0), (0, 0), (p, p), (p, p)))
         ref = np.zeros(shape, np.float64) + db[None, :, None, None]
@@ -93,6 +94,31 @@ def main(directory):
         else:
             nodes.append(helper.make_node("Identity", ["c"], ["y"]))
         save(directory, name, nodes, dx, ref, constants)
+    # Convolutions of one image with at most 64 output positions are the
+    # transposed product (the filter packed once): 3x3 at 7x7 with a bias
+    # and a Relu, and 1x1 at 5x5 with a bias (their own random state, so
+    # that the cases after them keep their data).
+    small = np.random.RandomState(1)
+    for name, shape, f, k in (("small_conv", (1, 3, 7, 7), 8, 3),
+                              ("small_pointwise", (1, 16, 5, 5), 12, 1)):
+        sx = small.standard_normal(shape).astype(np.float32)
+        sw = small.standard_normal((f, shape[1], k, k)).astype(np.float32)
+        sb = small.standard_normal(f).astype(np.float32)
+        p = k // 2
+        padded = np.pad(sx, ((0, 0), (0, 0), (p, p), (p, p)))
+        ref = np.zeros((1, f) + shape[2:], np.float64) + sb[None, :, None, None]
+        for i in range(k):
+            for j in range(k):
+                ref += np.einsum("nchw,fc->nfhw",
+                                 padded[:, :, i:i + shape[2], j:j + shape[3]],
+                                 sw[:, :, i, j])
+        nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[p] * 4)]
+        if k == 3:
+            nodes.append(helper.make_node("Relu", ["c"], ["y"]))
+            ref = np.maximum(ref, 0)
+        else:
+            nodes.append(helper.make_node("Identity", ["c"], ["y"]))
+        save(directory, name, nodes, sx, ref, [("w", sw), ("b", sb)])
     # Ungrouped 3x3 convolutions at stride 1 with constant filters take
     # Winograd's F(2x2, 3x3): an even output, and an odd one over two images
     # (tiles past the edge) with a bias and wider pads.

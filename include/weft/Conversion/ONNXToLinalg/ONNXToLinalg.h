@@ -18,6 +18,10 @@ struct ONNXToLinalgOptions {
   /// 3x3 stride-1 convolutions with constant filters by Winograd's
   /// F(2x2, 3x3) where they have enough tiles (else im2col and a GEMM).
   bool winograd = true;
+  /// Ungrouped convolutions of one image with at most 64 output positions
+  /// and a constant filter compute the transposed product, whose constant
+  /// operand is then the right-hand one (which the CPU packs once).
+  bool transposeSmallConvolutions = true;
 };
 
 /// Every onnx-to-linalg pattern.

@@ -30,9 +30,10 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 
 /// Adds the passes every code generator starts with: onnx to linalg,
 /// one-shot bufferization, results into caller buffers, temporaries planned
-/// into one arena (`weft-plan-buffers`). `winograd` as the option of
-/// convert-onnx-to-linalg.
-void buildONNXToBuffersPipeline(mlir::OpPassManager &pm, bool winograd = true);
+/// into one arena (`weft-plan-buffers`). `forCPU` turns on the lowerings
+/// that pay on a CPU only (convert-onnx-to-linalg's `winograd` and
+/// `transpose-small-convolutions`).
+void buildONNXToBuffersPipeline(mlir::OpPassManager &pm, bool forCPU = true);
 
 /// LLVM's OpenMP runtime, whose teams of threads run the CPU code's large
 /// loop nests, or "" if it is not installed or WEFT_OPENMP=0 turns it off
