@@ -225,21 +225,21 @@ Value convolveTransposed(OpBuilder &b, Location loc, Value input, Value filter,
       b, loc, RankedTensorType::get({f, c * taps}, elt), filter,
       SmallVector<ReassociationIndices>{{0}, filterTaps});
   Value init = makeFilledTensor(b, loc, {n, positions, f}, elt, 0.0);
-  Value product =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{columns, weights},
-          ValueRange{init},
-          ArrayRef<AffineMap>{
-              columnsMap, AffineMap::get(4, 0, {d(2), d(3)}, context),
-              AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::parallel, utils::IteratorType::reduction},
-          [](OpBuilder &b, Location l, ValueRange args) {
-            Value m = arith::MulFOp::create(b, l, args[0], args[1]);
-            linalg::YieldOp::create(
-                b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
-          })
-          .getResult(0);
+  auto contraction = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{columns, weights},
+      ValueRange{init},
+      ArrayRef<AffineMap>{columnsMap,
+                          AffineMap::get(4, 0, {d(2), d(3)}, context),
+                          AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)},
+      {utils::IteratorType::parallel, utils::IteratorType::parallel,
+       utils::IteratorType::parallel, utils::IteratorType::reduction},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        Value m = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], m).getResult());
+      });
+  contraction->setAttr(kPackWeightsAttrName, b.getUnitAttr());
+  Value product = contraction.getResult(0);
   // Loops n, f, o_1..o_S over Y; the product read at (n, o, f).
   AffineExpr position = getAffineConstantExpr(0, context);
   for (int64_t s = 0; s < spatial; ++s)

@@ -179,8 +179,9 @@ func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor
 
 // A convolution of one image with at most 64 output positions and a
 // constant filter is the transposed product Y^T(o, f) = Col^T(o, k) W(f, k)
-// (the constant filter on the right, read transposed), its columns made in
-// that order; one pass adds the bias, applies the Relu and transposes.
+// (the constant filter on the right, read transposed, marked for packing
+// once), its columns made in that order; one pass adds the bias, applies
+// the Relu and transposes.
 // With transpose-small-convolutions=false (GPU code), im2col as usual.
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-DAG: #[[FILTER:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
@@ -189,7 +190,7 @@ func.func @unfused_relu(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x6x6xf32>, tensor
 // CHECK-LABEL: func.func @small_transposed
 // CHECK: %[[COL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x7x7x2x3x3xf32>)
 // CHECK: %[[COLT:.*]] = tensor.collapse_shape %[[COL]] {{.*}} into tensor<1x49x18xf32>
-// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[COLS]], #[[FILTER]], #[[PRODUCT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[COLT]], %{{.*}} : tensor<1x49x18xf32>, tensor<4x18xf32>) outs(%{{.*}} : tensor<1x49x4xf32>)
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[COLS]], #[[FILTER]], #[[PRODUCT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[COLT]], %{{.*}} : tensor<1x49x18xf32>, tensor<4x18xf32>) outs(%{{.*}} : tensor<1x49x4xf32>) attrs = {weft.pack_weights}
 // CHECK: linalg.generic {indexing_maps = [#[[BACK]], {{.*}}]{{.*}} ins(%[[P]], %{{.*}} : tensor<1x49x4xf32>, tensor<4xf32>) outs(%{{.*}} : tensor<1x4x7x7xf32>)
 // CHECK: arith.maximumf
 // IM2COL-LABEL: func.func @small_transposed

@@ -113,27 +113,39 @@ func.func @small_batch(%a: memref<2x16x32xf32>, %b: memref<2x32x16xf32>, %c: mem
 
 // RUN: weft-opt --split-input-file --weft-cpu-library-calls=packed-weights=true --canonicalize %s | FileCheck %s --check-prefix=PACKED
 
-// With packed weights, a GEMM whose B is a constant global calls
-// weft_sgemm_packed with a zeroed cache word of its own; one on a B that is
-// not constant keeps dnnl_sgemm.
+// With packed weights, a GEMM the lowering marked (weft.pack_weights)
+// whose B is a constant global calls weft_sgemm_packed with a zeroed cache
+// word of its own; an unmarked one, or one on a B that is not constant,
+// keeps dnnl_sgemm.
 // PACKED: memref.global "private" @__weft_gemm_cache_0 : memref<1xi64> = dense<0>
 // PACKED-LABEL: func.func @weights
 // PACKED: %[[WORD:.*]] = memref.get_global @__weft_gemm_cache_0
 // PACKED: memref.extract_aligned_pointer_as_index %[[WORD]]
 // PACKED: call @weft_sgemm_packed(
+// PACKED-NOT: call @weft_sgemm_packed(
 // PACKED: call @dnnl_sgemm(
+// PACKED-NOT: call @weft_sgemm_packed(
+// PACKED: call @dnnl_sgemm(
+// PACKED-NOT: call @weft_sgemm_packed(
 memref.global "private" constant @w : memref<4x16xf32> = dense<1.0>
-func.func @weights(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>) {
+func.func @weights(%a: memref<8x4xf32>, %b: memref<4x16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>, %e: memref<8x16xf32>) {
   %w = memref.get_global @w : memref<4x16xf32>
   linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
-      ins(%a, %w : memref<8x4xf32>, memref<4x16xf32>) outs(%c : memref<8x16xf32>) {
+      ins(%a, %w : memref<8x4xf32>, memref<4x16xf32>) outs(%c : memref<8x16xf32>) attrs = {weft.pack_weights} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
   linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
-      ins(%a, %b : memref<8x4xf32>, memref<4x16xf32>) outs(%d : memref<8x16xf32>) {
+      ins(%a, %w : memref<8x4xf32>, memref<4x16xf32>) outs(%e : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x4xf32>, memref<4x16xf32>) outs(%d : memref<8x16xf32>) attrs = {weft.pack_weights} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

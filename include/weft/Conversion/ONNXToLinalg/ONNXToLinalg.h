@@ -13,6 +13,11 @@
 
 namespace weft {
 
+/// A unit attribute on a contraction whose constant right-hand operand is
+/// worth packing once for good (the CPU's `weft_sgemm_packed`): the
+/// transposed products of small convolutions.
+constexpr const char *kPackWeightsAttrName = "weft.pack_weights";
+
 /// Choices between lowerings of the same op.
 struct ONNXToLinalgOptions {
   /// 3x3 stride-1 convolutions with constant filters by Winograd's
