@@ -26,13 +26,6 @@ namespace {
 constexpr const char *kSgemmName = "dnnl_sgemm";
 constexpr const char *kPackedName = "weft_sgemm_packed";
 
-/// GEMMs on constant weights with at most this many rows (marked by the
-/// lowering) call weft_sgemm_packed. The packing sgemm repeats on each call
-/// costs in proportion to 1/rows of the product: at 49 rows (a 7x7 map)
-/// packing once measured 25% faster, at 128 (the encoder's projections) no
-/// faster than sgemm.
-constexpr int64_t kMaxPackedRows = 64;
-
 /// Batches of at least this many GEMMs run their GEMMs in parallel, each on
 /// one thread, rather than one after the other on all threads.
 constexpr int64_t kMinParallelBatch = 4;
@@ -115,11 +108,11 @@ struct CPULibraryCallsPass
         zeroFill.erase();
       OpBuilder b(op);
       Location loc = op.getLoc();
-      // One GEMM on constant weights with few rows, marked by the lowering:
-      // they are packed once, at its first call, and reused by every later
-      // one.
+      // One GEMM on constant weights that the lowering marked as worth
+      // packing (where it pays is the lowering's call): they are packed
+      // once, at its first call, and reused by every later one.
       bool packed = packedWeights && op->hasAttr(kPackWeightsAttrName) &&
-                    gemm.batch == 1 && gemm.m <= kMaxPackedRows &&
+                    gemm.batch == 1 &&
                     isConstantBuffer(op.getDpsInputs()[1], module);
       numPacked += packed;
       auto emitCall = [&](OpBuilder &b, Value index) {

@@ -130,7 +130,8 @@ bool accumulateInRegisters(RewriterBase &rewriter, scf::ForOp loop) {
   SmallVector<Value> updated;
   for (Operation &op : body->without_terminator()) {
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      updated.push_back(mapping.lookup(store.getValueToStore()));
+      // A value from outside the loop (a constant) maps to itself.
+      updated.push_back(mapping.lookupOrDefault(store.getValueToStore()));
       continue;
     }
     if (llvm::is_contained(loads, dyn_cast<memref::LoadOp>(op)))

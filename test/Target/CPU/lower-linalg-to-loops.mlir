@@ -89,3 +89,21 @@ func.func @column_sums(%x: memref<64x256xf32>, %y: memref<256xf32>) {
   }
   return
 }
+
+// -----
+
+// A reduction whose body yields a value from outside the loop (a constant)
+// still carries it in a register.
+// CHECK-LABEL: func.func @constant_update
+// CHECK: %[[C:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (f32) {
+// CHECK: scf.yield %[[C]] : f32
+func.func @constant_update(%x: memref<64x256xf32>, %y: memref<64xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<64x256xf32>) outs(%y : memref<64xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %one : f32
+  }
+  return
+}

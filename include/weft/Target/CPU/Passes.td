@@ -49,8 +49,8 @@ def CPULibraryCallsPass
     oneDNN's `dnnl_sgemm` per batch element, on the buffers' addresses (beta
     1: C's initial value, a bias, is accumulated into; beta 0 where a fill
     with zeros just before is dropped). Batches of 4 or more run their GEMMs
-    in parallel, one per thread. With `packed-weights`, a single GEMM of at
-    most 64 rows that the lowering marked `weft.pack_weights` (the
+    in parallel, one per thread. With `packed-weights`, a single GEMM that
+    the lowering marked `weft.pack_weights` (the
     transposed products of small convolutions) and whose B is a constant (a
     `memref.global` constant, seen through views) calls
     `weft_sgemm_packed` instead (libweft_cpu_kernels.a, linked into the
