@@ -17,6 +17,11 @@ first runs in a process are slower (thread pools start, allocators grow to
 their working set; Weft's and ORT's first ~10 runs of the MatMul at 2 threads
 take up to twice the settled time), so Weft and ORT get W untimed runs and
 IREE's benchmark tool repeats each sample for 50 ms. IREE runs from BUILD_DIR/bench-venv (made by `make bench`).
+The last column of a 2-thread row, "pp ns", is the largest round trip of a
+flag between two threads (bench/cpu/pingpong.c) measured before each of its
+rounds: 70-180 ns when the machine's two vCPUs are close, 400-800 ns in the
+periods when they are not, which slow 2-thread runs (Weft's loops more than
+ONNX Runtime) -- read such a row with that in mind.
 """
 import argparse
 import math
@@ -158,6 +163,16 @@ def main():
     peak_exe = f"{work}/peak"
     subprocess.run(["clang-22", "-O3", "-march=native", "-pthread",
                     f"{HERE}/peak.c", "-o", peak_exe], check=True)
+    pingpong_exe = f"{work}/pingpong"
+    subprocess.run(["clang-22", "-O2", "-pthread", f"{HERE}/pingpong.c", "-o",
+                    pingpong_exe], check=True)
+
+    def round_trip_ns():
+        out = subprocess.run([pingpong_exe], capture_output=True,
+                             text=True).stdout
+        m = re.search(r"round_trip_ns=([0-9.]+)", out)
+        return float(m.group(1)) if m else float("nan")
+
     peak = {t: float(re.search(r"gflops=([0-9.]+)", subprocess.run(
         [peak_exe, str(t)], capture_output=True, text=True).stdout).group(1))
             for t in THREADS}
@@ -165,7 +180,7 @@ def main():
           ", ".join(f"{t} thread{'s' * (t > 1)} {peak[t]:.0f}" for t in THREADS))
     print(f"{'model':13} {'thr':>3} {'weft ms':>15} {'ort ms':>15} "
           f"{'iree ms':>15} {'w/ort':>6} {'w/iree':>6} {'GFLOP/s':>8} "
-          f"{'%peak':>6} {'compile s w/i':>14} {'MB w/o':>10}")
+          f"{'%peak':>6} {'compile s w/i':>14} {'MB w/o':>10} {'pp ns':>6}")
     ratios = {t: [] for t in THREADS}
     iree_ratios = {t: [] for t in THREADS}
     for name in a.models.split(","):
@@ -183,7 +198,10 @@ def main():
         ort_mb = peak_rss_mb(ort_command(path, 2, a.runs))
         for t in THREADS:
             samples = {"weft": [], "ort": [], "iree": []}
+            apart = []
             for _ in range(a.rounds):  # interleaved
+                if t > 1:
+                    apart.append(round_trip_ns())
                 samples["weft"].append(weft_run(build, artifact, t, a.runs,
                                                 a.warmup))
                 samples["ort"].append(ort_run(path, t, a.runs, a.warmup))
@@ -210,7 +228,8 @@ def main():
                   f"{text(stats['iree'])} {w / o:6.2f} "
                   f"{(w / i) if i else float('nan'):6.2f} {gflops:8.1f} "
                   f"{100 * gflops / peak[t]:5.0f}% {compile_text:>14} "
-                  f"{weft_mb:5.0f}/{ort_mb:<4.0f}", flush=True)
+                  f"{weft_mb:5.0f}/{ort_mb:<4.0f} "
+                  f"{(f'{max(apart):6.0f}' if apart else ''):>6}", flush=True)
     for t in THREADS:
         geo = math.exp(sum(map(math.log, ratios[t])) / len(ratios[t]))
         line = f"geomean Weft/ORT at {t} thread{'s' * (t > 1)}: {geo:.2f}"
