@@ -28,36 +28,46 @@ Value Activation::apply(OpBuilder &b, Location loc, Value x) const {
 }
 
 Value addBiasAndActivate(OpBuilder &b, Location loc, Value value, Value bias,
-                         AffineMap biasMap, const Activation &activation,
-                         bool inPlace) {
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t rank = type.getRank();
+                         AffineMap biasMap, const Activation &activation) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   if (bias) {
     inputs.push_back(bias);
     maps.push_back(biasMap);
   }
-  Value init = value;
-  if (!inPlace) {
-    inputs.push_back(value);
-    maps.push_back(b.getMultiDimIdentityMap(rank));
-    init =
-        tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  }
   maps.push_back(b.getMultiDimIdentityMap(rank));
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
+             b, loc, TypeRange{value.getType()}, inputs, ValueRange{value},
+             maps,
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &b, Location l, ValueRange args) {
-               // The value is the last input, or the output in place.
-               Value v = args[args.size() - 1 - !inPlace];
+               Value v = args.back();
                if (bias)
                  v = arith::AddFOp::create(b, l, v, args[0]);
                linalg::YieldOp::create(b, l, activation.apply(b, l, v));
              })
       .getResult(0);
+}
+
+Value biasAndActivateInto(OpBuilder &b, Location loc,
+                          RankedTensorType resultType, Value value,
+                          AffineMap valueMap, Value bias, AffineMap biasMap,
+                          const Activation &activation) {
+  SmallVector<Value> inputs = {value};
+  SmallVector<AffineMap> maps = {valueMap};
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(biasMap);
+  }
+  return buildParallelGeneric(b, loc, resultType, inputs, maps,
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                Value v = args[0];
+                                if (bias)
+                                  v = arith::AddFOp::create(b, l, v, args[1]);
+                                return activation.apply(b, l, v);
+                              });
 }
 
 std::optional<std::pair<Operation *, Activation>>

@@ -31,15 +31,22 @@ struct Activation {
 };
 
 /// `value` + `bias` (read through `biasMap`; none without a bias) with
-/// `activation` applied, as one elementwise pass: in place over `value`'s
-/// tensor (which bufferization then reuses), or with `inPlace` false into a
-/// new tensor, which bufferization can place where a consumer wants it (the
-/// interior of a padded buffer) instead of copying it there afterwards.
+/// `activation` applied, as one elementwise pass in place over `value`'s
+/// tensor (which bufferization then reuses).
 mlir::Value addBiasAndActivate(mlir::OpBuilder &builder, mlir::Location loc,
                                mlir::Value value, mlir::Value bias,
                                mlir::AffineMap biasMap,
-                               const Activation &activation,
-                               bool inPlace = true);
+                               const Activation &activation);
+
+/// The same pass into a new tensor of `resultType`, reading `value` through
+/// `valueMap` (a transposed product, say): bufferization can place the new
+/// tensor where a consumer wants it (the interior of a padded buffer)
+/// instead of copying it there afterwards.
+mlir::Value biasAndActivateInto(mlir::OpBuilder &builder, mlir::Location loc,
+                                mlir::RankedTensorType resultType,
+                                mlir::Value value, mlir::AffineMap valueMap,
+                                mlir::Value bias, mlir::AffineMap biasMap,
+                                const Activation &activation);
 
 /// The float Relu, or Clip with constant (or absent) bounds, that is the
 /// only user of `value`, with what it computes; nullopt otherwise.

@@ -247,27 +247,11 @@ Value convolveTransposed(OpBuilder &b, Location loc, Value input, Value filter,
   AffineExpr position = getAffineConstantExpr(0, context);
   for (int64_t s = 0; s < spatial; ++s)
     position = position * yType.getDimSize(2 + s) + d(2 + s);
-  SmallVector<Value> inputs = {product};
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(rank, 0, {d(0), position, d(1)}, context)};
-  bool hasBias = !isa<NoneType>(bias.getType());
-  if (hasBias) {
-    inputs.push_back(bias);
-    maps.push_back(AffineMap::get(rank, 0, {d(1)}, context));
-  }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value empty = tensor::EmptyOp::create(b, loc, yType.getShape(), elt);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{yType}, inputs, ValueRange{empty}, maps,
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location l, ValueRange args) {
-               Value v = args[0];
-               if (hasBias)
-                 v = arith::AddFOp::create(b, l, v, args[1]);
-               linalg::YieldOp::create(b, l, activation.apply(b, l, v));
-             })
-      .getResult(0);
+  return biasAndActivateInto(
+      b, loc, yType, product,
+      AffineMap::get(rank, 0, {d(0), position, d(1)}, context),
+      isa<NoneType>(bias.getType()) ? Value() : bias,
+      AffineMap::get(rank, 0, {d(1)}, context), activation);
 }
 
 /// An ungrouped convolution as a matrix product (im2col): the input's
@@ -349,10 +333,10 @@ Value convolveByMatmul(OpBuilder &b, Location loc, Value input, Value filter,
   // Into a tensor of its own: where the next convolution pads the result,
   // this pass writes the padded buffer's interior (the product, a matrix,
   // cannot be computed there).
-  return addBiasAndActivate(b, loc, product, hasBias ? bias : Value(),
-                            AffineMap::get(spatial + 2, 0, {d(1)}, context),
-                            activation,
-                            /*inPlace=*/false);
+  return biasAndActivateInto(
+      b, loc, yType, product, b.getMultiDimIdentityMap(spatial + 2),
+      hasBias ? bias : Value(), AffineMap::get(spatial + 2, 0, {d(1)}, context),
+      activation);
 }
 
 /// Whether a convolution's input, filter and result are static float

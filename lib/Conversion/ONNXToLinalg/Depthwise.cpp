@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Depthwise.h"
+#include "Common.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -61,26 +62,21 @@ Value sumTaps(OpBuilder &b, Location loc, ArrayRef<Value> windows,
     maps.push_back(
         AffineMap::get(rank, 0, getAffineDimExpr(channelDim, context)));
   }
-  maps.push_back(identity);
   Type elt = type.getElementType();
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), elt);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &b, Location l, ValueRange args) {
-               size_t taps = windows.size();
-               Value sum =
-                   hasBias ? args[2 * taps]
-                           : arith::ConstantOp::create(b, l, b.getZeroAttr(elt))
-                                 .getResult();
-               for (size_t i = 0; i < taps; ++i)
-                 sum = arith::AddFOp::create(
-                     b, l, sum,
-                     arith::MulFOp::create(b, l, args[2 * i], args[2 * i + 1]));
-               linalg::YieldOp::create(b, l, activation.apply(b, l, sum));
-             })
-      .getResult(0);
+  return buildParallelGeneric(
+      b, loc, type, inputs, maps,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        size_t taps = windows.size();
+        Value sum = hasBias
+                        ? args[2 * taps]
+                        : arith::ConstantOp::create(b, l, b.getZeroAttr(elt))
+                              .getResult();
+        for (size_t i = 0; i < taps; ++i)
+          sum = arith::AddFOp::create(
+              b, l, sum,
+              arith::MulFOp::create(b, l, args[2 * i], args[2 * i + 1]));
+        return activation.apply(b, l, sum);
+      });
 }
 
 /// The filter's element at `tap`, read from loops whose dim `channelDim` is
@@ -164,17 +160,10 @@ Value convolveByPlanes(OpBuilder &b, Location loc, Value input, Value filter,
   Value flat = sumTaps(b, loc, windows, filterMaps, filter, bias, 1, flatType,
                        activation);
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  Value init = tensor::EmptyOp::create(b, loc, yType.getShape(), elt);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{yType}, ValueRange{flat}, ValueRange{init},
-             ArrayRef<AffineMap>{
-                 AffineMap::get(4, 0, {d(0), d(1), d(2) * wp + d(3)}, context),
-                 b.getMultiDimIdentityMap(4)},
-             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-             [](OpBuilder &b, Location l, ValueRange args) {
-               linalg::YieldOp::create(b, l, args[0]);
-             })
-      .getResult(0);
+  return buildParallelGeneric(
+      b, loc, yType, flat,
+      AffineMap::get(4, 0, {d(0), d(1), d(2) * wp + d(3)}, context),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 } // namespace
