@@ -85,6 +85,15 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
   return generic.getResult(0);
 }
 
+/// Marks the contraction that computes `product` as worth packing its
+/// right operand once for good where that operand is a constant (weights):
+/// a library GEMM otherwise re-packs it on every call.
+void markConstantWeights(Value product, Value weights) {
+  if (getConstantElements(weights))
+    product.getDefiningOp()->setAttr(kPackWeightsAttrName,
+                                     UnitAttr::get(product.getContext()));
+}
+
 struct MatMulToContraction : OpRewritePattern<ONNXMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXMatMulOp op,
@@ -122,6 +131,7 @@ struct MatMulToContraction : OpRewritePattern<ONNXMatMulOp> {
                  operandMap(aType, true), operandMap(bType, false));
     if (!result)
       return rewriter.notifyMatchFailure(op, "unsupported element type");
+    markConstantWeights(result, op.getB());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -153,6 +163,7 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
         contract(rewriter, loc, op.getA(), op.getB(), resultType, aMap, bMap);
     if (!product)
       return rewriter.notifyMatchFailure(op, "unsupported element type");
+    markConstantWeights(product, op.getB());
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     Value bias = op.getC();

@@ -233,3 +233,23 @@ func.func @gemm_relu(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<4xf32>
   %y = onnx.Relu(%g) : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
+
+// -----
+
+// A MatMul or Gemm whose right-hand operand is a constant (weights) marks
+// its product for packing that operand once; one on two activations does
+// not.
+// CHECK-LABEL: func.func @constant_weights
+// CHECK: linalg.generic {{.*}}"reduction"{{.*}} attrs = {weft.pack_weights}
+// CHECK: linalg.generic {{.*}}"reduction"{{.*}} attrs = {weft.pack_weights}
+// CHECK: linalg.generic {{.*}}"reduction"
+// CHECK-NOT: weft.pack_weights
+// CHECK: return
+func.func @constant_weights(%a: tensor<2x3xf32>, %b: tensor<4x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4xf32>) {
+  %w = onnx.Constant() {value = dense<1.0> : tensor<3x4xf32>} : () -> tensor<3x4xf32>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %m = onnx.MatMul(%a, %w) : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %g = onnx.Gemm(%a, %w, %n) : (tensor<2x3xf32>, tensor<3x4xf32>, none) -> tensor<2x4xf32>
+  %p = onnx.MatMul(%b, %b) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %m, %g, %p : tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4xf32>
+}

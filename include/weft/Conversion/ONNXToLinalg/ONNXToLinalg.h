@@ -14,8 +14,9 @@
 namespace weft {
 
 /// A unit attribute on a contraction whose constant right-hand operand is
-/// worth packing once for good (the CPU's `weft_sgemm_packed`): the
-/// transposed products of small convolutions.
+/// worth packing once for good (the CPU's `weft_sgemm_packed`): MatMul and
+/// Gemm on constant weights, and the transposed products of small
+/// convolutions.
 constexpr const char *kPackWeightsAttrName = "weft.pack_weights";
 
 /// Choices between lowerings of the same op.
