@@ -1,5 +1,6 @@
 //===- LowerLinalgToLoops.cpp - Parallel loops where there is work --------===//
 
+#include "SideBorders.h"
 #include "weft/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -161,7 +162,26 @@ struct LowerLinalgToLoopsPass
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
     IRRewriter rewriter(&getContext());
+    // Side borders of padded buffers are stored by the loops that write
+    // their rows, not filled before.
+    DenseMap<Operation *, SideBorders> sideBorders;
+    DenseSet<Operation *> storedByProducer;
     for (linalg::LinalgOp op : ops) {
+      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      std::optional<SideBorders> borders =
+          generic ? findSideBorders(generic) : std::nullopt;
+      if (!borders ||
+          (borders->left && storedByProducer.contains(borders->left)) ||
+          (borders->right && storedByProducer.contains(borders->right)))
+        continue;
+      sideBorders[generic] = *borders;
+      for (linalg::FillOp fill : {borders->left, borders->right})
+        if (fill)
+          storedByProducer.insert(fill);
+    }
+    for (linalg::LinalgOp op : ops) {
+      if (storedByProducer.contains(op))
+        continue;
       // Work: iterations times the operands each reads or writes.
       int64_t work = op->getNumOperands();
       for (int64_t range : op.getStaticLoopRanges())
@@ -188,6 +208,10 @@ struct LowerLinalgToLoopsPass
         return signalPassFailure();
       }
       rewriter.eraseOp(op);
+      if (auto found = sideBorders.find(op); found != sideBorders.end()) {
+        storeSideBorders(rewriter, found->second, *loops);
+        ++numSideBorders;
+      }
       if (!loops->empty() && iterators.back() == utils::IteratorType::reduction)
         if (auto innermost = dyn_cast<scf::ForOp>(loops->back()))
           numRegisterReductions += accumulateInRegisters(rewriter, innermost);

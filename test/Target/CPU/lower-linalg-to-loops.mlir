@@ -107,3 +107,37 @@ func.func @constant_update(%x: memref<64x256xf32>, %y: memref<64xf32>) {
   }
   return
 }
+
+// -----
+
+// The left and right borders of a padded buffer, filled just before the op
+// that writes its rows, are stored by that op's loops after each row (no
+// loop nest of their own); the top row stays a fill.
+// CHECK-LABEL: func.func @side_borders
+// CHECK: %[[TOP:.*]] = memref.subview {{.*}}[0, 0, 0, 0] [1, 2, 1, 6]
+// CHECK: memref.store %{{.*}}, %[[TOP]]
+// CHECK: %[[LEFT:.*]] = memref.subview {{.*}}[0, 0, 1, 0] [1, 2, 4, 1]
+// CHECK: %[[RIGHT:.*]] = memref.subview {{.*}}[0, 0, 1, 5] [1, 2, 4, 1]
+// CHECK-NOT: %[[LEFT]]
+// CHECK: scf.for %[[H:.*]] = %{{.*}} to %c4 step
+// CHECK: arith.addf
+// CHECK-NEXT: memref.store
+// CHECK-NEXT: }
+// CHECK: memref.store %{{.*}}, %[[LEFT]][%{{.*}}, %{{.*}}, %[[H]], %{{.*}}]
+// CHECK: memref.store %{{.*}}, %[[RIGHT]][%{{.*}}, %{{.*}}, %[[H]], %{{.*}}]
+func.func @side_borders(%x: memref<1x2x4x4xf32>, %padded: memref<1x2x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %top = memref.subview %padded[0, 0, 0, 0] [1, 2, 1, 6] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x1x6xf32, strided<[72, 36, 6, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x2x1x6xf32, strided<[72, 36, 6, 1]>>)
+  %left = memref.subview %padded[0, 0, 1, 0] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x4x1xf32, strided<[72, 36, 6, 1], offset: 6>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<1x2x4x1xf32, strided<[72, 36, 6, 1], offset: 6>>)
+  %right = memref.subview %padded[0, 0, 1, 5] [1, 2, 4, 1] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x4x1xf32, strided<[72, 36, 6, 1], offset: 11>>
+  linalg.fill ins(%zero : f32) outs(%right : memref<1x2x4x1xf32, strided<[72, 36, 6, 1], offset: 11>>)
+  %rows = memref.subview %padded[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : memref<1x2x4x4xf32>) outs(%rows : memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = arith.addf %in, %in : f32
+    linalg.yield %y : f32
+  }
+  return
+}

@@ -116,6 +116,8 @@ def LowerLinalgToLoopsPass
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
   let statistics = [
+    Statistic<"numSideBorders", "side-borders",
+              "Ops whose loops also store a padded buffer's side borders">,
     Statistic<"numParallel", "parallel-ops", "Ops lowered to parallel loops">,
     Statistic<"numRegisterReductions", "register-reductions",
               "Innermost reduction loops that keep their sums in registers">
