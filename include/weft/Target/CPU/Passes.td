@@ -95,7 +95,10 @@ def LowerLinalgToLoopsPass
     smaller ones become sequential `scf.for` nests, which pay no fork and
     join. An innermost reduction loop whose output elements do not move
     with it keeps them in registers (loaded before, stored after, the float
-    updates reassociable so that the sum vectorizes).
+    updates reassociable so that the sum vectorizes). Fills of the columns
+    just left and right of the rows an elementwise op writes (a padded
+    buffer's side borders, filled just before it) become stores in that
+    op's loops after each row, while the row's cache lines are at hand.
 
     ```mlir
     linalg.generic {... ["parallel", "parallel"]} ... : memref<256x256xf32>
