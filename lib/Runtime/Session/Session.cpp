@@ -221,17 +221,20 @@ void *openKeepingDependencies(const std::string &path, int flags) {
 /// a two-thread team on two cores could spend its first tens of
 /// milliseconds on one core, each thread yielding to the other at every
 /// region, until the kernel's load balancer moved one: a process's first
-/// few dozen inferences up to 2.3x slower. Once per process, and not where
-/// the environment already says how to yield.
+/// few dozen inferences up to 2.3x slower. Once per process (at the first
+/// host code that uses it), and not where the environment already says how
+/// to yield.
 void configureOpenMP(void *library) {
-  static std::once_flag once;
-  std::call_once(once, [library] {
-    if (std::getenv("KMP_USE_YIELD"))
-      return;
-    if (auto setDefaults = reinterpret_cast<void (*)(const char *)>(
-            dlsym(library, "kmp_set_defaults")))
-      setDefaults("KMP_USE_YIELD=2");
-  });
+  static std::mutex mutex;
+  static bool configured = false;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto setDefaults = reinterpret_cast<void (*)(const char *)>(
+      dlsym(library, "kmp_set_defaults"));
+  if (configured || !setDefaults)
+    return;
+  configured = true;
+  if (!std::getenv("KMP_USE_YIELD"))
+    setDefaults("KMP_USE_YIELD=2");
 }
 
 } // namespace

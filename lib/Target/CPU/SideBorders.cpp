@@ -61,10 +61,12 @@ std::optional<SideBorders> findSideBorders(linalg::GenericOp op) {
                      ArrayRef(rows->sizes).drop_back()) ||
         column->sizes.size() != size_t(rank))
       continue;
+    // Right before each row, or right after it, within the gap between
+    // rows: a store there never lands in another row the op writes.
     int64_t columnWidth = column->sizes.back();
-    // Right before each row, or right after it (and before the next).
-    if (!borders.left && column->offset + columnWidth == rows->offset &&
-        columnWidth <= rows->strides[rank - 2] - width) {
+    if (columnWidth > rows->strides[rank - 2] - width)
+      continue;
+    if (!borders.left && column->offset + columnWidth == rows->offset) {
       borders.left = fill;
       borders.leftWidth = columnWidth;
     } else if (!borders.right && column->offset == rows->offset + width) {
