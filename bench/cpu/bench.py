@@ -232,7 +232,7 @@ def main():
                   f"{(f'{max(apart):6.0f}' if apart else ''):>6}", flush=True)
     for t in THREADS:
         geo = math.exp(sum(map(math.log, ratios[t])) / len(ratios[t]))
-        line = f"geomean Weft/ORT at {t} thread{'s' * (t > 1)}: {geo:.2f}"
+        line = f"geomean Weft/ORT at {t} thread{'s' * (t > 1)}: {geo:.3f}"
         if iree_ratios[t]:
             gi = math.exp(sum(map(math.log, iree_ratios[t])) / len(iree_ratios[t]))
             line += f"; Weft/IREE: {gi:.2f}"
