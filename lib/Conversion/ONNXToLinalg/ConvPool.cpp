@@ -158,9 +158,8 @@ ProductShape getProductShape(Value input, Value filter, RankedTensorType yType,
 
 /// Convolutions with at most this many output positions (one image) take
 /// the transposed product (see convolveTransposed): packing the filter once
-/// measured 25% faster at 49 rows; at 128 rows (the encoder's projections)
-/// packing measured no faster than sgemm, at 196 (14x14) 0-7% in isolation,
-/// less than the transposes cost.
+/// measured 25% faster at 49 rows, at 196 (14x14) 0-7% in isolation, less
+/// than the transposes cost.
 constexpr int64_t kMaxTransposedPositions = 64;
 
 /// An ungrouped convolution of one image with few output positions (a 7x7

@@ -50,9 +50,9 @@ def CPULibraryCallsPass
     1: C's initial value, a bias, is accumulated into; beta 0 where a fill
     with zeros just before is dropped). Batches of 4 or more run their GEMMs
     in parallel, one per thread. With `packed-weights`, a single GEMM that
-    the lowering marked `weft.pack_weights` (the
-    transposed products of small convolutions) and whose B is a constant (a
-    `memref.global` constant, seen through views) calls
+    the lowering marked `weft.pack_weights` (MatMul and Gemm on constant
+    weights, the transposed products of small convolutions) and whose B is
+    a constant (a `memref.global` constant, seen through views) calls
     `weft_sgemm_packed` instead (libweft_cpu_kernels.a, linked into the
     host code), with a cache word of its own: its first call packs B once.
     The pass declares the callees; the host code is then linked with oneDNN.
