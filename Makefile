@@ -17,7 +17,8 @@ $(BUILD)/build.ninja:
 	  -DLLVM_USE_LINKER=lld-22 \
 	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
 	  -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-	  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+	  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+	  -DWEFT_WERROR=ON
 
 configure: $(BUILD)/build.ninja
 

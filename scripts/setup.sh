@@ -11,8 +11,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 debian_packages=(
-  # Toolchain: MLIR/LLVM 22 (shared libMLIR.so), clang-22, lld, ninja, ccache.
+  # Toolchain: MLIR/LLVM 22 (shared libMLIR.so), clang-22, lld, ninja, ccache,
+  # clang-format-22 (scripts/check-format.sh).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  clang-format-22
   libclang-rt-22-dev
   cmake ninja-build ccache make bc time
   # ONNX's C++ library, its test data and protobuf.

@@ -5,7 +5,9 @@
 # (five nodes of different compute power on one network) with heft, prints the
 # predicted makespan next to the best single node, and writes the report
 # (placement.txt, placement.dot/.svg, schedule.json, schedule.svg) to
-# <build>/report/<model>/.
+# <build>/report/<model>/. Fails (it runs in make check) if HEFT predicts a
+# longer makespan than the best single node (it starts from each of them),
+# if a makespan is missing or not positive, or if a report file is missing.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -16,6 +18,7 @@ models="$root/$build/models"
 devices="$root/examples/devices/seed-5-nodes.json"
 /usr/bin/python3 "$root/scripts/gen_models.py" "$models" > /dev/null
 
+status=0
 makespan() { sed -n 's/.*predicted makespan \([0-9.]*\) us/\1/p'; }
 printf '%-10s %14s %16s %12s  %s\n' model heft_us best_single_us node report
 for m in resnet18 encoder; do
@@ -32,4 +35,18 @@ for m in resnet18 encoder; do
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t bestNode=$node; fi
   done
   printf '%-10s %14s %16s %12s  %s\n' "$m" "$heft" "$best" "$bestNode" "$report"
+  if ! awk "BEGIN{exit !($heft > 0 && $best > 0)}"; then
+    echo "seed-scenario: $m: no predicted makespan" >&2
+    status=1
+  elif ! awk "BEGIN{exit !($heft <= $best * (1 + 1e-9))}"; then
+    echo "seed-scenario: $m: heft ($heft us) is slower than $bestNode alone ($best us)" >&2
+    status=1
+  fi
+  for f in placement.txt placement.dot placement.svg schedule.json schedule.svg; do
+    if [ ! -s "$report/$f" ]; then
+      echo "seed-scenario: $m: the report has no $f" >&2
+      status=1
+    fi
+  done
 done
+exit "$status"

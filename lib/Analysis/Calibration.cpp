@@ -1,5 +1,4 @@
-//===- Calibration.cpp - Fit a device description to measurements
-//----------===//
+//===- Calibration.cpp - Fit a device description to measurements ---------===//
 
 #include "weft/Analysis/Calibration.h"
 
@@ -39,14 +38,6 @@ double groupError(const DeviceModel &model, int device,
     sum +=
         std::fabs(costs.getRunTime(m->cost, device) - m->seconds) / m->seconds;
   return group.empty() ? 0 : sum / group.size();
-}
-
-double median(std::vector<double> values) {
-  if (values.empty())
-    return 0;
-  std::nth_element(values.begin(), values.begin() + values.size() / 2,
-                   values.end());
-  return values[values.size() / 2];
 }
 
 /// The peak is at least the best rate any compute-bound kernel reached.

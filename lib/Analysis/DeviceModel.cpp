@@ -1,8 +1,8 @@
-//===- DeviceModel.cpp - Descriptions of devices and links
-//-----------------===//
+//===- DeviceModel.cpp - Descriptions of devices and links ----------------===//
 
 #include "weft/Analysis/DeviceModel.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -163,8 +163,39 @@ private:
 constexpr double kGiga = 1e9;
 constexpr double kMicro = 1e-6;
 
+/// Fails with an error naming the first field of `object` that is not in
+/// `known`, and the known field closest to it: a misspelled field would
+/// otherwise be ignored silently.
+bool checkFields(const json::Object &object, ArrayRef<StringRef> known,
+                 const std::string &where, std::string &error) {
+  for (const auto &entry : object) {
+    StringRef field = entry.first;
+    if (llvm::is_contained(known, field))
+      continue;
+    StringRef closest;
+    unsigned best = ~0u;
+    for (StringRef candidate : known) {
+      unsigned distance = field.edit_distance(candidate);
+      if (distance < best) {
+        best = distance;
+        closest = candidate;
+      }
+    }
+    error = where + ": unknown field '" + field.str() + "'";
+    if (best <= std::max<size_t>(2, field.size() / 3))
+      error += " (did you mean '" + closest.str() + "'?)";
+    else
+      error += " (known: " + llvm::join(known, ", ") + ")";
+    return false;
+  }
+  return true;
+}
+
 bool parseLink(const json::Object &object, std::string where,
                LinkDescription &link, std::string &error) {
+  if (!checkFields(object, {"between", "latency_us", "bandwidth_gbps", "type"},
+                   where, error))
+    return false;
   FieldReader read(object, where, error);
   double latencyUs = 0, bandwidthGBps = 0;
   if (!read.number("latency_us", latencyUs, true, false) ||
@@ -191,6 +222,9 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
     return std::nullopt;
   }
   DeviceModel model;
+  if (!checkFields(*object, {"name", "devices", "links", "network", "bus"},
+                   source.str(), error))
+    return std::nullopt;
   FieldReader top(*object, source.str(), error);
   if (!top.string("name", model.name, false))
     return std::nullopt;
@@ -206,6 +240,13 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
       error = where + ": expected an object";
       return std::nullopt;
     }
+    if (!checkFields(*d,
+                     {"kind", "index", "node", "peak_gflops",
+                      "memory_bandwidth_gbps", "memory_gb",
+                      "launch_overhead_us", "cores", "efficiency",
+                      "efficiency_knee_mflop", "bandwidth_curve"},
+                     where, error))
+      return std::nullopt;
     DeviceDescription device;
     std::string kind;
     double bandwidthGBps = 0, memoryGB = 0, launchUs = 0;
@@ -241,6 +282,8 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
           error = pointWhere + ": expected an object";
           return std::nullopt;
         }
+        if (!checkFields(*point, {"kb", "bandwidth_gbps"}, pointWhere, error))
+          return std::nullopt;
         FieldReader readPoint(*point, pointWhere, error);
         double kb = 0, gbps = 0;
         if (!readPoint.number("kb", kb, true, true) ||

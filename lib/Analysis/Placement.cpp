@@ -1,5 +1,4 @@
-//===- Placement.cpp - Placing a task graph on devices
-//---------------------===//
+//===- Placement.cpp - Placing a task graph on devices --------------------===//
 
 #include "weft/Analysis/Placement.h"
 
@@ -77,7 +76,8 @@ std::vector<int> rankOrder(const PlacementProblem &p) {
   for (size_t i = 0; i < topo.size(); ++i)
     position[topo[i]] = int(i);
   std::vector<int> order = topo;
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+  // Positions are unique: the order is total, so std::sort is stable here.
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
     if (rank[a] != rank[b])
       return rank[a] > rank[b];
     return position[a] < position[b];
@@ -167,12 +167,11 @@ std::string noDeviceFor(const PlacementProblem &p, int task) {
   for (int d = 0; d < p.numDevices; ++d)
     canRun |= std::isfinite(p.runTime[task][d]);
   if (!canRun)
-    return "task " + std::to_string(task) + " can run on no device";
+    return "can run on no device";
   int64_t largest = 0;
   for (int64_t c : p.capacity)
     largest = std::max(largest, c);
-  return "task " + std::to_string(task) + " needs " +
-         std::to_string(p.footprint[task]) +
+  return "needs " + std::to_string(p.footprint[task]) +
          " bytes of device memory; no capable device has that much left "
          "(the largest holds " +
          std::to_string(largest) + ")";
@@ -194,6 +193,7 @@ static Placement listScheduleHEFT(const PlacementProblem &p) {
     if (best < 0) {
       Placement failed;
       failed.error = noDeviceFor(p, task);
+      failed.failedTask = task;
       return failed;
     }
     builder.place(task, best, bestStart, bestFinish);
@@ -276,11 +276,11 @@ static Placement scheduleInOrder(const PlacementProblem &p,
     auto [start, finish] = builder.tryPlace(task, device[task]);
     if (!std::isfinite(finish)) {
       Placement failed;
-      failed.error = "task " + std::to_string(task) +
-                     (std::isfinite(p.runTime[task][device[task]])
-                          ? " does not fit in the memory of device "
-                          : " cannot run on device ") +
+      failed.error = (std::isfinite(p.runTime[task][device[task]])
+                          ? "does not fit in the memory of device "
+                          : "cannot run on device ") +
                      std::to_string(device[task]);
+      failed.failedTask = task;
       return failed;
     }
     builder.place(task, device[task], start, finish);

@@ -1,5 +1,4 @@
-//===- PlacementChainDP.cpp - Pipeline partitioning of a linearized DAG
-//----===//
+//===- PlacementChainDP.cpp - Pipeline partitioning of a linearized DAG ---===//
 
 #include "weft/Analysis/Placement.h"
 
@@ -50,8 +49,11 @@ Placement placeChainDP(const PlacementProblem &p) {
       sum += std::isfinite(p.runTime[t][d]) ? p.runTime[t][d] : 1e30;
     return sum;
   };
-  std::stable_sort(bySpeed.begin(), bySpeed.end(),
-                   [&](int a, int b) { return total(a) < total(b); });
+  // Ties keep the description's order (a stable sort, spelled out).
+  std::sort(bySpeed.begin(), bySpeed.end(), [&](int a, int b) {
+    double ta = total(a), tb = total(b);
+    return ta != tb ? ta < tb : a < b;
+  });
 
   Placement best;
   best.makespan = inf;

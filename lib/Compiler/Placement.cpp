@@ -78,7 +78,8 @@ std::string placeModel(const std::string &modelPath, const std::string &devices,
     }
     report.ops.push_back(std::move(placed));
   });
-  if (auto makespan = (*module)->getAttrOfType<FloatAttr>("weft.makespan_us"))
+  if (auto makespan = (*module)->getAttrOfType<FloatAttr>(
+          WeftDialect::getMakespanAttrName()))
     report.makespanMicroseconds = makespan.getValueAsDouble();
   return "";
 }

@@ -1,5 +1,4 @@
-//===- onnx-node-suite.cpp - Compile and run ONNX's backend node tests
-//-----===//
+//===- onnx-node-suite.cpp - Compile and run ONNX's backend node tests ----===//
 //
 // For every test folder (model.onnx and test_data_set_*/{input,output}_*.pb)
 // under the given roots: compile the model for this CPU, run it on every
@@ -119,7 +118,7 @@ std::string compile(const std::string &modelPath,
     return success();
   });
   weft::CompileOptions options = suiteOptions;
-  options.optLevel = 2; // the suite compiles ~1000 models
+  options.pipeline.codegen.optLevel = 2; // the suite compiles ~1000 models
   auto artifact = weft::compileModel(context, modelPath, options);
   if (failed(artifact))
     return first.empty() ? "compilation failed" : first;
@@ -146,9 +145,9 @@ int main(int argc, char **argv) {
     else if (arg == "--expect" && i + 1 < argc)
       expectPath = argv[++i];
     else if (arg == "--devices" && i + 1 < argc)
-      suiteOptions.devices = argv[++i];
+      suiteOptions.pipeline.devices = argv[++i];
     else if (arg == "--variants" && i + 1 < argc)
-      suiteOptions.allVariants = std::string(argv[++i]) == "all";
+      suiteOptions.pipeline.variants = argv[++i];
     else if (arg == "--ptxas" && i + 1 < argc)
       ptxas = argv[++i];
     else if (arg == "--keep" && i + 1 < argc)
@@ -157,7 +156,7 @@ int main(int argc, char **argv) {
       compileOnly = true;
     else if (arg == "--emulate-gpu") {
       // GPU tasks run their CUDA programs on the CPU emulation.
-      suiteOptions.emulatedKernels = true;
+      suiteOptions.pipeline.emulateGPU = true;
       setenv(rt::kGPUEmulationVariable, "1", 1);
     } else
       roots.push_back(arg);

@@ -1,5 +1,4 @@
-//===- WeftPlugin.cpp - Weft's dialects and passes as mlir-opt plugins
-//-----===//
+//===- WeftPlugin.cpp - Weft's dialects and passes as mlir-opt plugins ----===//
 //
 // One shared library that is both a dialect plugin and a pass plugin, so the
 // dialect and the passes share one copy of Weft in the process:
@@ -7,13 +6,13 @@
 //   mlir-opt --load-dialect-plugin=libWeftPlugin.so \
 //            --load-pass-plugin=libWeftPlugin.so --weft-simplify-onnx x.mlir
 //
+// Every Weft pass and pipeline is in it, the whole compile (`weft-compile`)
+// and the CPU and CUDA code generators (`weft-lower-cpu`, ...) included.
+//
 //===----------------------------------------------------------------------===//
 
-#include "weft/Analysis/CostModel.h"
-#include "weft/Dialect/ONNX/IR/ONNXDialect.h"
-#include "weft/Dialect/ONNX/Transforms/Passes.h"
-#include "weft/Dialect/Weft/IR/WeftDialect.h"
-#include "weft/Dialect/Weft/Transforms/Passes.h"
+#include "weft/Compiler/Compile.h"
+#include "weft/Compiler/Pipeline.h"
 
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
@@ -22,15 +21,14 @@ extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION,
           [](mlir::DialectRegistry *registry) {
-            registry->insert<weft::ONNXDialect, weft::WeftDialect>();
-            weft::registerONNXCostModels(*registry);
+            // The compile pipeline translates host code and GPU kernels to
+            // LLVM IR.
+            weft::registerCompilerDialects(*registry);
           }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION, []() {
-            weft::registerONNXPasses();
-            weft::registerWeftPlacementPasses();
-          }};
+  return {MLIR_PLUGIN_API_VERSION, "Weft", WEFT_VERSION,
+          []() { weft::registerCompilePipelines(); }};
 }

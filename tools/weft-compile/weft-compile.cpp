@@ -1,19 +1,23 @@
-//===- weft-compile.cpp - ONNX model to a .weft artifact
-//-------------------===//
+//===- weft-compile.cpp - ONNX model to a .weft artifact ------------------===//
 //
-//   weft-compile model.onnx -o model.weft [-O N]
+//   weft-compile model.onnx -o model.weft [-O N] [--devices D] ...
 //
-// Imports the model, simplifies it, lowers it to native code for this CPU
-// and writes one artifact (see docs/codegen.md). The artifact is written
-// atomically; nothing is written on failure.
+// Imports the model, runs the `weft-compile` pipeline on it (the same
+// `weft-opt --pass-pipeline='builtin.module(weft-compile{...})'` runs) and
+// writes the artifact with the `weft-to-artifact` translation (see
+// docs/design/pipeline.md). MLIR's pass manager options work:
+// --mlir-print-ir-after-all, --mlir-timing, --mlir-pass-statistics. The
+// artifact is written atomically; nothing is written on failure.
 //
 //===----------------------------------------------------------------------===//
 
 #include "weft/Compiler/Compile.h"
-#include "weft/Runtime/Artifact/Artifact.h"
 #include "weft/Support/Diagnostics.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
@@ -61,6 +65,16 @@ static cl::opt<std::string> weightsFile(
     cl::desc("Write the GPU partitions' constants to this file (next to the "
              "artifact) instead of into it"),
     cl::value_desc("model.weights"), cl::init(""));
+static cl::opt<bool>
+    oneDNN("onednn",
+           cl::desc("Matrix products call oneDNN (libdnnl.so.2), and GEMMs on "
+                    "constant weights pack them once (default on)"),
+           cl::init(true));
+static cl::opt<bool> openMP(
+    "openmp",
+    cl::desc("Large loop nests run on an OpenMP team (LLVM's libomp.so.5; "
+             "default on)"),
+    cl::init(true));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: artifact, manifest, ptx "
@@ -68,43 +82,63 @@ static cl::opt<std::string>
                   "or cuda-program"),
          cl::init("artifact"));
 
+/// An error about the command line; returns 1.
+static int usageError(const llvm::Twine &message) {
+  llvm::errs() << "weft-compile: error: " << message << "\n";
+  return 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  weft::registerCompilePipelines();
   cl::ParseCommandLineOptions(argc, argv, "Weft compiler\n");
+
+  weft::CompileOptions options;
+  weft::CompilePipelineConfig &config = options.pipeline;
+  if (optLevel < 0 || optLevel > 3)
+    return usageError("-O takes 0 to 3");
+  if (splitBatch < 0)
+    return usageError("--split-batch takes a positive number of chunks");
+  if (variants != "all" && variants != "placed")
+    return usageError("--variants takes placed or all");
+  if (emit != "artifact" && emit != "ptx" && emit != "manifest" &&
+      emit != "cuda-program")
+    return usageError("--emit takes artifact, manifest, ptx or cuda-program");
+  config.codegen.optLevel = optLevel;
+  config.codegen.oneDNN = oneDNN;
+  config.codegen.packedWeights = oneDNN;
+  config.codegen.openMP = openMP;
+  config.splitBatch = splitBatch;
+  config.devices = devices;
+  config.strategy = strategy;
+  config.variants = variants;
+  config.emulateGPU = gpuEmulation;
+  config.weightsFile = weightsFile;
+  options.emit = emit == "ptx"            ? weft::ArtifactPart::PTX
+                 : emit == "manifest"     ? weft::ArtifactPart::Manifest
+                 : emit == "cuda-program" ? weft::ArtifactPart::CUDAProgram
+                                          : weft::ArtifactPart::Artifact;
+
   mlir::DialectRegistry registry;
   weft::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   weft::ModelDiagnosticHandler handler(&context, llvm::errs());
-
-  weft::CompileOptions options;
-  options.optLevel = optLevel;
-  if (splitBatch < 0) {
-    llvm::errs() << "weft-compile: error: --split-batch takes a positive "
-                    "number of chunks\n";
-    return 1;
-  }
-  if (variants != "all" && variants != "placed") {
-    llvm::errs() << "weft-compile: error: --variants takes placed or all\n";
-    return 1;
-  }
-  if (emit != "artifact" && emit != "ptx" && emit != "manifest" &&
-      emit != "cuda-program") {
-    llvm::errs() << "weft-compile: error: --emit takes artifact, manifest, "
-                    "ptx or cuda-program\n";
-    return 1;
-  }
-  options.allVariants = variants == "all";
-  options.weightsFile = weightsFile;
-  options.emulatedKernels = gpuEmulation;
-  options.strategy = strategy;
-  options.emit = emit == "ptx"            ? weft::EmitKind::PTX
-                 : emit == "manifest"     ? weft::EmitKind::Manifest
-                 : emit == "cuda-program" ? weft::EmitKind::CUDAProgram
-                                          : weft::EmitKind::Artifact;
-  options.splitBatch = splitBatch;
-  options.devices = devices;
-  auto artifact = weft::compileModel(context, inputPath, options);
+  mlir::DefaultTimingManager timing;
+  mlir::applyDefaultTimingManagerCLOptions(timing);
+  mlir::TimingScope root = timing.getRootScope();
+  auto artifact = weft::compileModel(
+      context, inputPath, options, [&](mlir::PassManager &pm) {
+        if (failed(mlir::applyPassManagerCLOptions(pm)))
+          return mlir::failure();
+        pm.enableTiming(root);
+        return mlir::success();
+      });
+  root.stop();
   if (failed(artifact))
     return 1;
   // Through a temporary file renamed into place.
@@ -112,10 +146,8 @@ int main(int argc, char **argv) {
           llvm::writeToOutput(outputPath, [&](llvm::raw_ostream &os) {
             os << *artifact;
             return llvm::Error::success();
-          })) {
-    llvm::errs() << "weft-compile: error: cannot write " << outputPath << ": "
-                 << llvm::toString(std::move(error)) << "\n";
-    return 1;
-  }
+          }))
+    return usageError("cannot write " + outputPath + ": " +
+                      llvm::toString(std::move(error)));
   return 0;
 }

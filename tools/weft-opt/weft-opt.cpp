@@ -1,20 +1,9 @@
-//===- weft-opt.cpp - Run Weft's and MLIR's passes on .mlir files
-//----------===//
+//===- weft-opt.cpp - Run Weft's and MLIR's passes on .mlir files ---------===//
 
-#include "weft/Analysis/CostModel.h"
-#include "weft/Conversion/Passes.h"
-#include "weft/Target/CPU/Passes.h"
-#include "weft/Target/CUDA/Passes.h"
-
-#include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "weft/Dialect/ONNX/IR/ONNXDialect.h"
-#include "weft/Dialect/ONNX/Transforms/Passes.h"
-#include "weft/Dialect/Weft/IR/WeftDialect.h"
-#include "weft/Dialect/Weft/Transforms/Passes.h"
+#include "weft/Compiler/Compile.h"
+#include "weft/Compiler/Pipeline.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -41,18 +30,9 @@ int main(int argc, char **argv) {
   argv = argPointers.data();
 
   mlir::registerAllPasses();
-  weft::registerONNXPasses();
-  weft::registerWeftPlacementPasses();
-  weft::registerWeftConversionPasses();
-  weft::registerWeftCPUPasses();
-  weft::registerWeftCUDAPasses();
+  weft::registerCompilePipelines();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  // gpu-module-to-binary translates kernels to LLVM IR.
-  mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<weft::ONNXDialect, weft::WeftDialect>();
-  weft::registerONNXCostModels(registry);
+  weft::registerCompilerDialects(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Weft optimizer driver\n", registry));
 }

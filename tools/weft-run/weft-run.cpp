@@ -1,5 +1,4 @@
-//===- weft-run.cpp - Run a compiled model
-//---------------------------------===//
+//===- weft-run.cpp - Run a compiled model --------------------------------===//
 //
 //   weft-run model.weft --random [--bench N [--warmup W]] [--batch N]
 //            [--threads T]
@@ -28,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -132,17 +132,56 @@ std::vector<std::string> splitList(const std::string &text) {
   return items;
 }
 
+/// The command line, and what each option does.
+constexpr const char *kUsage =
+    "weft-run model.weft|model.onnx [--random] [--input name=x.npy|x.pb] "
+    "[--test-data dir [--check]] [--output-dir dir [--format npy|pb]] "
+    "[--bench N] [--warmup W] [--batch N] [--threads T] "
+    "[--devices cpu:0,cpu:1] [--schedule static|dynamic] "
+    "[--inject dev:faults] [--stats] [--trace file] [--compare static] "
+    "[--history file]";
+constexpr const char *kHelp = R"(
+Runs a compiled model (a .onnx file is compiled into a cache first) and
+prints each output's name, shape and first values.
+
+  --random               random inputs
+  --input NAME=FILE      an input from a .npy or TensorProto (.pb) file
+  --test-data DIR        inputs from an ONNX test data set; --check compares
+                         the outputs with its output_N.pb (exit 1 if not)
+  --output-dir DIR       write the outputs there (created if missing), as
+                         .npy or, with --format pb, TensorProto
+  --bench N, --warmup W  run N times after W untimed runs; prints
+                         latency_ms median=<x> p90=<y>
+  --batch N              the batch of a dynamic-batch model's random inputs
+  --threads T            threads of the CPU code's OpenMP teams (default:
+                         OMP_NUM_THREADS, else one per core)
+  --devices LIST         devices a batch's chunks are scheduled on
+                         (default: the artifact's, else one CPU per core)
+  --schedule MODE        static (the compiled plan) or dynamic (earliest
+                         finish time, corrected by measured times)
+  --inject DEV:FAULTS    inject faults into a device (cpu:1:slow=3, ...)
+  --stats                per-device run statistics
+  --trace FILE           a Chrome trace of the run
+  --compare static       check the outputs bit for bit against a static run
+  --history FILE         measured times, read before and saved after the run
+)";
+
 int main(int argc, char **argv) {
   std::string model, outputDir, testData, format = "npy";
   std::string schedule, tracePath, compare, historyPath;
   std::vector<std::string> deviceSpecs;
   std::map<std::string, std::string> faults;
   bool random = false, check = false, printStats = false;
-  int bench = 0, warmup = 0, threads = 1;
-  int64_t batch = 0; // --batch; 0: the model's own
+  int bench = 0, warmup = 0;
+  std::string threads; // --threads; "": OMP_NUM_THREADS or one per core
+  int64_t batch = 0;   // --batch; 0: the model's own
   std::map<std::string, std::string> inputFiles;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::printf("usage: %s\n%s", kUsage, kHelp);
+      return 0;
+    }
     if (arg == "--random")
       random = true;
     else if (arg == "--check")
@@ -180,9 +219,15 @@ int main(int argc, char **argv) {
       warmup = std::max(0, std::atoi(argv[++i]));
     else if (arg == "--batch" && i + 1 < argc)
       batch = std::max<long long>(1, std::atoll(argv[++i]));
-    else if (arg == "--threads" && i + 1 < argc)
-      threads = std::max(1, std::atoi(argv[++i]));
-    else if (arg == "--output-dir" && i + 1 < argc)
+    else if (arg == "--threads" && i + 1 < argc) {
+      threads = argv[++i];
+      char *end = nullptr;
+      long count = std::strtol(threads.c_str(), &end, 10);
+      if (threads.empty() || *end || count < 1 || count > 4096)
+        return fail("--threads takes a number of threads from 1 to 4096, "
+                    "got '" +
+                    threads + "'");
+    } else if (arg == "--output-dir" && i + 1 < argc)
       outputDir = argv[++i];
     else if (arg == "--test-data" && i + 1 < argc)
       testData = argv[++i];
@@ -199,21 +244,23 @@ int main(int argc, char **argv) {
     } else if (!arg.empty() && arg[0] != '-' && model.empty())
       model = arg;
     else
-      return fail(
-          "unknown argument '" + arg +
-          "' (usage: weft-run model.weft|model.onnx [--random] "
-          "[--input name=x.npy|x.pb] [--test-data dir [--check]] "
-          "[--output-dir dir [--format npy|pb]] [--bench N] [--warmup W] "
-          "[--batch N] [--threads T] [--devices cpu:0,cpu:1] "
-          "[--schedule static|dynamic] [--inject dev:faults] "
-          "[--stats] [--trace file] [--compare static] "
-          "[--history file])");
+      return fail("unknown argument '" + arg + "' (usage: " + kUsage + ")");
   }
   if (model.empty())
     return fail("no model given");
   if (check && testData.empty())
     return fail("--check compares with a data set's outputs: give --test-data");
-  (void)threads; // kernels run on the calling thread (multithreading: later)
+  // The CPU code's OpenMP teams (its loops, oneDNN's GEMMs) read this when
+  // the host code first loads their runtimes.
+  if (!threads.empty())
+    setenv("OMP_NUM_THREADS", threads.c_str(), 1);
+  if (!outputDir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(outputDir, error);
+    if (error)
+      return fail("cannot create the output folder " + outputDir + ": " +
+                  error.message());
+  }
   if (isONNXModel(model)) {
     auto compiled = compileToCache(model, argv[0]);
     if (!compiled)

@@ -1,9 +1,10 @@
-//===- Placement.h - Placing a task graph on devices ------------*- C++ -*-===//
+//===- Placement.h - Placing a task graph on devices ---------- -*- C++ -*-===//
 //
 // Placement strategies over a plain task graph (no MLIR): HEFT list
 // scheduling, an exact branch and bound for small graphs, one device, and a
-// greedy baseline. The `weft-place` pass builds the graph from IR; the
-// placement benchmark builds it from random DAGs.
+// greedy baseline, in a registry others can add strategies to. The `weft-place`
+// pass builds the graph from IR; the placement benchmark builds it from random
+// DAGs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,8 +40,11 @@ struct Placement {
   std::vector<int> device;
   std::vector<double> start, finish;
   double makespan = 0;
-  /// Set when no placement exists (a task no device can run or hold).
+  /// Set when no placement exists: why ("can run on no device", "needs N
+  /// bytes of device memory; ..."), to follow the task's name.
   std::string error;
+  /// The task the error is about, or -1 when it is about the whole graph.
+  int failedTask = -1;
 };
 
 /// HEFT: tasks by decreasing upward rank, each on the device where it
@@ -78,6 +82,29 @@ std::vector<int> getRankOrder(const PlacementProblem &problem);
 /// start and finish times.
 Placement evaluatePlacement(const PlacementProblem &problem,
                             const std::vector<int> &device);
+
+/// A placement strategy. `argument` is what follows '=' in the request that
+/// named it ("single=cpu:0"), "" if nothing; `deviceNames` name the
+/// problem's devices. A strategy that cannot place returns `error` set.
+using PlacementStrategy = std::function<Placement(
+    const PlacementProblem &problem, const std::string &argument,
+    const std::vector<std::string> &deviceNames)>;
+
+/// Registers `strategy` under `name`, replacing one of that name; `usage`
+/// is how a user asks for it ("single=<device>"). heft, exact, chain-dp,
+/// min-cut, greedy and single=<device> are registered from the start.
+void registerPlacementStrategy(const std::string &name,
+                               const std::string &usage,
+                               PlacementStrategy strategy);
+
+/// The strategy `request` names ("heft", "single=cpu:0"), its argument in
+/// `argument`; nullptr if no strategy has that name.
+const PlacementStrategy *lookupPlacementStrategy(const std::string &request,
+                                                 std::string &argument);
+
+/// The registered strategies as a user asks for them: "heft, exact,
+/// chain-dp, min-cut, greedy or single=<device>".
+std::string describePlacementStrategies();
 
 } // namespace weft
 

@@ -32,12 +32,12 @@ extern "C" {
 /** What a call did. */
 typedef enum weft_status {
   WEFT_OK = 0,
-  WEFT_INVALID_ARGUMENT = 1, /**< wrong inputs, options or pointers */
-  WEFT_DATA_LOSS = 2,        /**< a truncated or corrupt artifact */
-  WEFT_UNSUPPORTED = 3,      /**< valid, but not something this runtime does */
-  WEFT_NOT_FOUND = 4,        /**< a missing file or device */
-  WEFT_INTERNAL = 5,         /**< a bug in Weft */
-  WEFT_UNAVAILABLE = 6,      /**< a device that failed during a run */
+  WEFT_INVALID_ARGUMENT = 1,  /**< wrong inputs, options or pointers */
+  WEFT_DATA_LOSS = 2,         /**< a truncated or corrupt artifact */
+  WEFT_UNSUPPORTED = 3,       /**< valid, but not something this runtime does */
+  WEFT_NOT_FOUND = 4,         /**< a missing file or device */
+  WEFT_INTERNAL = 5,          /**< a bug in Weft */
+  WEFT_UNAVAILABLE = 6,       /**< a device that failed during a run */
   WEFT_RESOURCE_EXHAUSTED = 7 /**< out of (device) memory */
 } weft_status;
 
@@ -101,8 +101,8 @@ weft_status weft_session_run(const weft_session *session,
 typedef struct weft_scheduler weft_scheduler;
 
 typedef enum weft_schedule_mode {
-  WEFT_SCHEDULE_STATIC = 0,  /**< the plan's device and order */
-  WEFT_SCHEDULE_DYNAMIC = 1  /**< earliest expected finish, measured times */
+  WEFT_SCHEDULE_STATIC = 0, /**< the plan's device and order */
+  WEFT_SCHEDULE_DYNAMIC = 1 /**< earliest expected finish, measured times */
 } weft_schedule_mode;
 
 /** Makes the devices `specs` name ("cpu:0", "cpu:1:cores=any", ...) and a

@@ -244,9 +244,9 @@ Value transformOutput(OpBuilder &b, Location loc, Value products, Value bias,
     SmallVector<Term> phases[kOut];
     for (int64_t a = 0; a < kTile; ++a)
       for (int64_t bb = 0; bb < kTile; ++bb) {
-        if (kAT[p][a] == 0 || llvm::all_of(kAT, [&](const double(&row)[kTile]) {
-              return row[bb] == 0;
-            }))
+        if (kAT[p][a] == 0 ||
+            llvm::all_of(
+                kAT, [&](const double (&row)[kTile]) { return row[bb] == 0; }))
           continue;
         for (int64_t q = 0; q < kOut; ++q)
           if (double k = kAT[p][a] * kAT[q][bb]; k != 0)

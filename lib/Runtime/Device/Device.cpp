@@ -2,9 +2,9 @@
 
 #include "weft/Runtime/Device/Device.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -79,7 +79,8 @@ StatusOr<std::unique_ptr<Device>> createDevice(const std::string &spec) {
 
 StatusOr<void *> Device::allocate(size_t bytes) {
   void *pointer = nullptr;
-  if (posix_memalign(&pointer, 64, std::max<size_t>(64, (bytes + 63) / 64 * 64)) != 0)
+  if (posix_memalign(&pointer, 64,
+                     std::max<size_t>(64, (bytes + 63) / 64 * 64)) != 0)
     return Status(StatusCode::ResourceExhausted,
                   getName() + ": out of memory allocating " +
                       std::to_string(bytes) + " bytes");

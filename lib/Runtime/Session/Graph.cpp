@@ -290,7 +290,7 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
 /// and what the run allocated, freed when it ends.
 class Graph::Run {
 public:
-  explicit Run(const Graph &graph) : graph(graph), host(graph.values.size()) {}
+  explicit Run(const Graph &graph) : host(graph.values.size()), graph(graph) {}
   ~Run() {
     for (void *pointer : hostOwned)
       std::free(pointer);

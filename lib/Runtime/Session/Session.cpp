@@ -1,5 +1,4 @@
-//===- Session.cpp - Running a compiled model
-//------------------------------===//
+//===- Session.cpp - Running a compiled model -----------------------------===//
 
 #include "weft/Runtime/Session/Session.h"
 #include "Graph.h"
@@ -124,6 +123,8 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
           compiledDevices.push_back(name);
       continue;
     }
+    if (kind == "codegen") // what the host code was compiled to call
+      continue;
     if (kind == "arena") {
       long long bytes = -1;
       if (!(words >> bytes) || bytes < 0 || bytes > (1ll << 40))

@@ -1,5 +1,4 @@
-//===- CPUPipeline.cpp - onnx dialect to the LLVM dialect
-//------------------===//
+//===- CPUPipeline.cpp - onnx dialect to the LLVM dialect -----------------===//
 
 #include "weft/Conversion/Passes.h"
 #include "weft/Target/CPU/CPUCodegen.h"
@@ -11,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 
@@ -56,15 +56,33 @@ void buildONNXToBuffersPipeline(OpPassManager &pm, bool forCPU) {
   pm.addNestedPass<func::FuncOp>(createPlanBuffersPass());
 }
 
-void buildCPULoweringPipeline(OpPassManager &pm) {
+std::string CPUCodegenOptions::describe() const {
+  std::string list;
+  for (auto [on, name] : {std::pair{oneDNN, "onednn"},
+                          {oneDNN && packedWeights, "packed-weights"},
+                          {openMP, "openmp"}})
+    if (on)
+      list += (list.empty() ? "" : ",") + std::string(name);
+  return list.empty() ? "-" : list;
+}
+
+CPUCodegenOptions CPULoweringPipelineOptions::get() const {
+  CPUCodegenOptions options;
+  options.oneDNN = oneDNN;
+  options.packedWeights = packedWeights;
+  options.openMP = openMP;
+  return options;
+}
+
+void buildCPULoweringPipeline(OpPassManager &pm,
+                              const CPUCodegenOptions &options) {
   buildONNXToBuffersPipeline(pm);
-  // Matrix products go to oneDNN where it is installed.
-  if (!findOneDNNLibrary().empty()) {
+  if (options.oneDNN) {
     CPULibraryCallsPassOptions calls;
-    calls.packedWeights = !findCPUKernelsLibrary().empty();
+    calls.packedWeights = options.packedWeights;
     pm.addPass(createCPULibraryCallsPass(calls));
   }
-  if (!findOpenMPLibrary().empty()) {
+  if (options.openMP) {
     // Large loop nests run on the threads of an OpenMP team (as many as
     // OMP_NUM_THREADS says when the code runs, by default one per core).
     pm.addNestedPass<func::FuncOp>(createLowerLinalgToLoopsPass());
@@ -79,11 +97,13 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   buildLoopsToLLVMPipeline(pm);
 }
 
-/// Whether `variable` is set to 0 or off.
-static bool isTurnedOff(const char *variable) {
-  const char *setting = std::getenv(variable);
-  return setting &&
-         (llvm::StringRef(setting) == "0" || llvm::StringRef(setting) == "off");
+void registerCPULoweringPipeline() {
+  PassPipelineRegistration<CPULoweringPipelineOptions>(
+      "weft-lower-cpu",
+      "The CPU code generator: onnx ops (shapes known) to the LLVM dialect",
+      [](OpPassManager &pm, const CPULoweringPipelineOptions &options) {
+        buildCPULoweringPipeline(pm, options.get());
+      });
 }
 
 /// The first of `paths` that exists, or "".
@@ -95,24 +115,18 @@ static std::string findFirst(std::initializer_list<const char *> paths) {
 }
 
 std::string findOpenMPLibrary() {
-  if (isTurnedOff("WEFT_OPENMP"))
-    return "";
   return findFirst({"/usr/lib/x86_64-linux-gnu/libomp.so.5",
                     "/usr/lib/aarch64-linux-gnu/libomp.so.5",
                     "/usr/lib/llvm-22/lib/libomp.so.5"});
 }
 
 std::string findOneDNNLibrary() {
-  if (isTurnedOff("WEFT_ONEDNN"))
-    return "";
   return findFirst({"/usr/lib/x86_64-linux-gnu/libdnnl.so.2",
                     "/usr/lib/aarch64-linux-gnu/libdnnl.so.2",
                     "/usr/lib/libdnnl.so.2"});
 }
 
 std::string findCPUKernelsLibrary() {
-  if (findOneDNNLibrary().empty())
-    return "";
   // Next to the code of the compiler (bin/ or lib/ of a build or install,
   // or a Python package's directory), then where this build put it.
   Dl_info info;

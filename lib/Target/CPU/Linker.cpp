@@ -1,5 +1,4 @@
-//===- Linker.cpp - An object file into a shared object
-//--------------------===//
+//===- Linker.cpp - An object file into a shared object -------------------===//
 
 #include "weft/Target/CPU/CPUCodegen.h"
 
@@ -13,7 +12,20 @@ using namespace mlir;
 
 namespace weft {
 
-FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
+/// The path of a library the host code calls, or "" with `error` naming it
+/// and the option that asks for it.
+static std::string requireLibrary(std::string path, StringRef what,
+                                  StringRef option, std::string &error) {
+  if (path.empty())
+    error = ("the host code calls " + what + ", which is not installed (" +
+             option + "=false compiles without it)")
+                .str();
+  return path;
+}
+
+FailureOr<std::string> linkSharedObject(StringRef object,
+                                        const CPUCodegenOptions &options,
+                                        std::string &error) {
   // Debian's lld-22 package installs ld.lld-22; a plain ld.lld works too.
   auto linker = llvm::sys::findProgramByName("ld.lld-22");
   if (!linker)
@@ -46,16 +58,31 @@ FailureOr<std::string> linkSharedObject(StringRef object, std::string &error) {
       *linker, "-shared", "--gc-sections", "-o", libraryPath, objectPath};
   // Our kernels (members taken only where the code calls them), then
   // oneDNN, where the code calls it (recorded as needed only then).
-  std::string kernels = findCPUKernelsLibrary();
-  if (!kernels.empty())
+  std::string kernels, oneDNN, openMP;
+  if (options.oneDNN && options.packedWeights) {
+    kernels = requireLibrary(findCPUKernelsLibrary(),
+                             "Weft's packed GEMM (libweft_cpu_kernels.a)",
+                             "packed-weights", error);
+    if (kernels.empty())
+      return failure();
     args.push_back(kernels);
-  std::string oneDNN = findOneDNNLibrary();
-  if (!oneDNN.empty())
+  }
+  if (options.oneDNN) {
+    oneDNN = requireLibrary(findOneDNNLibrary(), "oneDNN (libdnnl.so.2)",
+                            "onednn", error);
+    if (oneDNN.empty())
+      return failure();
     args.append({"--as-needed", oneDNN, "--no-as-needed"});
+  }
   // LLVM's OpenMP runtime, where loops run on a team of threads.
-  std::string openMP = findOpenMPLibrary();
-  if (!openMP.empty())
+  if (options.openMP) {
+    openMP =
+        requireLibrary(findOpenMPLibrary(),
+                       "LLVM's OpenMP runtime (libomp.so.5)", "openmp", error);
+    if (openMP.empty())
+      return failure();
     args.append({"--as-needed", openMP, "--no-as-needed"});
+  }
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 120, 0,
                                      &message);
   if (rc != 0) {

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -37,6 +38,21 @@ void buildCUDALoweringPipeline(OpPassManager &pm,
                                const CUDAPipelineOptions &options) {
   buildCUDAKernelPipeline(pm);
   buildCUDAToPTXPipeline(pm, options);
+}
+
+void registerCUDAPipelines() {
+  PassPipelineRegistration<>(
+      "weft-lower-cuda-kernels",
+      "The CUDA code generator's first half: onnx ops to GPU launches and "
+      "cuBLAS calls",
+      [](OpPassManager &pm) { buildCUDAKernelPipeline(pm); });
+  PassPipelineRegistration<>(
+      "weft-cuda-to-ptx",
+      "The CUDA code generator's second half: GPU modules to PTX (sm_80, "
+      "sm_90)",
+      [](OpPassManager &pm) {
+        buildCUDAToPTXPipeline(pm, CUDAPipelineOptions());
+      });
 }
 
 void buildCUDAKernelPipeline(OpPassManager &pm) {

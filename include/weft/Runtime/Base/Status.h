@@ -1,4 +1,4 @@
-//===- Status.h - Errors as values for the runtime --------------*- C++ -*-===//
+//===- Status.h - Errors as values for the runtime ------------ -*- C++ -*-===//
 //
 // The runtime reports every failure as a Status carrying a message a user
 // can act on; nothing in it throws or asserts on bad input. StatusOr<T>
@@ -18,12 +18,12 @@ namespace weft::runtime {
 /// Broad classes of failure, for callers that react differently to them.
 enum class StatusCode {
   Ok,
-  InvalidArgument, ///< the caller passed something wrong (inputs, options)
-  DataLoss,        ///< a file is truncated or corrupt
-  Unsupported,     ///< valid, but not something this runtime can do
-  NotFound,        ///< a file or device that is not there
-  Internal,        ///< a bug in Weft
-  Unavailable,     ///< a device that failed or went away during a run
+  InvalidArgument,   ///< the caller passed something wrong (inputs, options)
+  DataLoss,          ///< a file is truncated or corrupt
+  Unsupported,       ///< valid, but not something this runtime can do
+  NotFound,          ///< a file or device that is not there
+  Internal,          ///< a bug in Weft
+  Unavailable,       ///< a device that failed or went away during a run
   ResourceExhausted, ///< out of (device) memory; smaller work may still fit
 };
 

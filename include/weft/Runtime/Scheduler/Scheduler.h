@@ -1,4 +1,4 @@
-//===- Scheduler.h - Running task graphs across devices ---------*- C++ -*-===//
+//===- Scheduler.h - Running task graphs across devices ------- -*- C++ -*-===//
 //
 // A task graph (tasks, their dependencies, predicted times per device) runs
 // on a set of devices, one worker thread each. Static mode follows the
@@ -111,7 +111,6 @@ public:
              RunStats *stats = nullptr);
 
   PerformanceHistory &getHistory() { return history; }
-  size_t getDeviceCount() const { return workers.size(); }
   std::vector<std::string> getDeviceNames() const;
 
 private:

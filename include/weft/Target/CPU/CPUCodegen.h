@@ -1,4 +1,4 @@
-//===- CPUCodegen.h - onnx dialect to a host shared object ------*- C++ -*-===//
+//===- CPUCodegen.h - onnx dialect to a host shared object ---- -*- C++ -*-===//
 //
 // The CPU code generator: lowers `@main` from the onnx dialect through linalg
 // and bufferization to the LLVM dialect, translates it to LLVM IR, optimizes
@@ -17,16 +17,55 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 #include <string>
 
 namespace weft {
 
-/// The name of the compiled entry point.
-constexpr const char *kEntryPointName = "weft_main";
+/// What the CPU code calls and how its loops run. The driver sets these
+/// (weft-compile's --onednn, --openmp); they are recorded in the artifact and
+/// never read from the filesystem or the environment: one command compiles
+/// the same everywhere, and fails to link where a library it needs is
+/// missing.
+struct CPUCodegenOptions {
+  /// Matrix products call oneDNN's sgemm (libdnnl.so.2).
+  bool oneDNN = true;
+  /// GEMMs on constant weights call weft_sgemm_packed
+  /// (libweft_cpu_kernels.a, linked in), which packs them once; with oneDNN.
+  bool packedWeights = true;
+  /// Large loop nests run on an OpenMP team (LLVM's libomp.so.5).
+  bool openMP = true;
+  /// The LLVM optimization level of the object code (0-3).
+  int optLevel = 3;
+  /// "onednn,packed-weights,openmp" or a part of it ("-" for none): what the
+  /// artifact records.
+  std::string describe() const;
+};
+
+/// The options of the registered `weft-lower-cpu` pipeline.
+struct CPULoweringPipelineOptions
+    : public mlir::PassPipelineOptions<CPULoweringPipelineOptions> {
+  Option<bool> oneDNN{*this, "onednn",
+                      llvm::cl::desc("Matrix products call oneDNN's sgemm"),
+                      llvm::cl::init(true)};
+  Option<bool> packedWeights{
+      *this, "packed-weights",
+      llvm::cl::desc("GEMMs on constant weights pack them once"),
+      llvm::cl::init(true)};
+  Option<bool> openMP{*this, "openmp",
+                      llvm::cl::desc("Large loop nests run on an OpenMP team"),
+                      llvm::cl::init(true)};
+  /// These options as CPUCodegenOptions.
+  CPUCodegenOptions get() const;
+};
 
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
-void buildCPULoweringPipeline(mlir::OpPassManager &pm);
+void buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                              const CPUCodegenOptions &options);
+
+/// Registers `weft-lower-cpu`, buildCPULoweringPipeline as a pass pipeline.
+void registerCPULoweringPipeline();
 
 /// Adds the passes every code generator starts with: onnx to linalg,
 /// one-shot bufferization, results into caller buffers, temporaries planned
@@ -36,17 +75,17 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm);
 void buildONNXToBuffersPipeline(mlir::OpPassManager &pm, bool forCPU = true);
 
 /// LLVM's OpenMP runtime, whose teams of threads run the CPU code's large
-/// loop nests, or "" if it is not installed or WEFT_OPENMP=0 turns it off
-/// (then every loop runs on the calling thread).
+/// loop nests (linked with host code compiled with `openMP`), or "" if it is
+/// not installed.
 std::string findOpenMPLibrary();
 
-/// oneDNN's shared library, which matrix products are handed to, or "" if
-/// it is not installed or WEFT_ONEDNN=0 turns it off.
+/// oneDNN's shared library, which matrix products are handed to (linked
+/// with host code compiled with `oneDNN`), or "" if it is not installed.
 std::string findOneDNNLibrary();
 
 /// libweft_cpu_kernels.a, code linked into host code that calls it (GEMMs
 /// on constant weights packed once), or "" if it is not found (next to the
-/// compiler's code, or where this build put it) or oneDNN is not used.
+/// compiler's code, or where this build put it).
 std::string findCPUKernelsLibrary();
 
 /// Adds the passes from loops over buffers (scf, memref, arith, math) to the
@@ -68,8 +107,10 @@ llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module, int optLevel,
 /// lists those the code uses; see docs/artifact.md).
 llvm::ArrayRef<llvm::StringRef> getCheckableCPUFeatures();
 
-/// Links `object` into a shared object with lld; returns its bytes.
+/// Links `object` into a shared object with lld, with the libraries
+/// `options` call; returns its bytes.
 llvm::FailureOr<std::string> linkSharedObject(llvm::StringRef object,
+                                              const CPUCodegenOptions &options,
                                               std::string &error);
 
 } // namespace weft

@@ -1,4 +1,4 @@
-//===- Passes.h - CPU code generation passes --------------------*- C++ -*-===//
+//===- Passes.h - CPU code generation passes ------------------ -*- C++ -*-===//
 
 #ifndef WEFT_TARGET_CPU_PASSES_H
 #define WEFT_TARGET_CPU_PASSES_H
@@ -8,9 +8,9 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

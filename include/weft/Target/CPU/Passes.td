@@ -172,7 +172,6 @@ def DecomposePadsPass : Pass<"weft-decompose-pads", "mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-#endif // WEFT_TARGET_CPU_PASSES_TD
 
 def FuseElementwisePass : Pass<"weft-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuse chains of same-shape elementwise ops into one";
@@ -186,3 +185,53 @@ def FuseElementwisePass : Pass<"weft-fuse-elementwise", "mlir::func::FuncOp"> {
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
+
+def LowerHostCodePass : Pass<"weft-lower-host-code", "mlir::ModuleOp"> {
+  let summary = "Run the CPU code generator on the nested host module";
+  let description = [{
+    After `--weft-outline-device-code`: runs the `weft-lower-cpu` pipeline
+    (onnx ops to the LLVM dialect) on the nested module `@weft_host`, then
+    moves into it the GPU kernels compiled for the host
+    (`@weft_emulated`, from `--weft-lower-cuda-code{emulate=true}`). A module
+    without host code is left alone.
+  }];
+  let options = [
+    Option<"oneDNN", "onednn", "bool", /*default=*/"true",
+           "Matrix products call oneDNN's sgemm">,
+    Option<"packedWeights", "packed-weights", "bool", /*default=*/"true",
+           "GEMMs on constant weights pack them once (weft_sgemm_packed)">,
+    Option<"openMP", "openmp", "bool", /*default=*/"true",
+           "Large loop nests run on an OpenMP team">
+  ];
+}
+
+def SerializeHostCodePass
+    : Pass<"weft-serialize-host-code", "mlir::ModuleOp"> {
+  let summary = "Compile and link the lowered host module into a shared object";
+  let description = [{
+    After `--weft-lower-host-code`: translates `@weft_host` (LLVM dialect)
+    to LLVM IR, optimizes it for this host's CPU, emits an object file and
+    links it with lld (and the libraries the options say the code calls)
+    into a shared object, which replaces the module as a
+    `weft.binary "host-code"` with the arena bytes of each task function
+    and the CPU it was compiled for.
+
+    ```mlir
+    module @weft_host attributes {weft.target = "cpu"} { llvm.func ... }
+    // becomes
+    weft.binary "host-code" {codegen = "onednn,packed-weights,openmp", data = "\7FELF...", entries = {main_part0 = 0 : i64}, target = "..."}
+    ```
+  }];
+  let options = [
+    Option<"oneDNN", "onednn", "bool", /*default=*/"true",
+           "Matrix products call oneDNN's sgemm">,
+    Option<"packedWeights", "packed-weights", "bool", /*default=*/"true",
+           "GEMMs on constant weights pack them once (weft_sgemm_packed)">,
+    Option<"openMP", "openmp", "bool", /*default=*/"true",
+           "Large loop nests run on an OpenMP team">,
+    Option<"optLevel", "opt-level", "int", /*default=*/"3",
+           "LLVM optimization level (0-3)">
+  ];
+}
+
+#endif // WEFT_TARGET_CPU_PASSES_TD

@@ -1,4 +1,4 @@
-//===- CUDACodegen.h - onnx dialect to a CUDA program -----------*- C++ -*-===//
+//===- CUDACodegen.h - onnx dialect to a CUDA program --------- -*- C++ -*-===//
 //
 // The CUDA code generator: lowers the functions of a module (partitions
 // placed on a GPU) from the onnx dialect to buffers, turns float32
@@ -46,6 +46,10 @@ void buildCUDAKernelPipeline(mlir::OpPassManager &pm);
 /// The second half: the kernels to NVVM and PTX, for each arch.
 void buildCUDAToPTXPipeline(mlir::OpPassManager &pm,
                             const CUDAPipelineOptions &options);
+
+/// Registers `weft-lower-cuda-kernels` (buildCUDAKernelPipeline) and
+/// `weft-cuda-to-ptx` (buildCUDAToPTXPipeline, default options).
+void registerCUDAPipelines();
 
 /// Host functions that do what each kernel of `module`'s gpu.modules does
 /// for one thread, for running CUDA programs on the CPU (testing them where

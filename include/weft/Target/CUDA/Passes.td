@@ -93,4 +93,39 @@ def MergeGPUModulesPass : Pass<"weft-merge-gpu-modules", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def LowerCUDACodePass : Pass<"weft-lower-cuda-code", "mlir::ModuleOp"> {
+  let summary = "Run the CUDA code generator on the nested GPU module";
+  let description = [{
+    After `--weft-outline-device-code`: runs the `weft-lower-cuda-kernels`
+    pipeline (onnx ops to GPU launches and cuBLAS calls) and then
+    `weft-cuda-to-ptx` on the nested module `@weft_cuda`. With `emulate`,
+    each kernel is also compiled for the host first, into a nested module
+    `@weft_emulated` that `--weft-lower-host-code` adds to the host code
+    (the runtime runs it with WEFT_GPU_EMULATION=1, to test the GPU code
+    where no GPU is). A module without GPU code is left alone.
+  }];
+  let options = [
+    Option<"emulate", "emulate", "bool", /*default=*/"false",
+           "Also compile each kernel for the host">
+  ];
+}
+
+def SerializeCUDACodePass
+    : Pass<"weft-serialize-cuda-code", "mlir::ModuleOp"> {
+  let summary = "Write the lowered GPU module as CUDA programs and weights";
+  let description = [{
+    After `--weft-lower-cuda-code`: writes the CUDA program of each
+    function of `@weft_cuda` (modules of PTX, weights, launches and cuBLAS
+    calls; docs/cuda.md) and replaces the module with a
+    `weft.binary "gpu-code"` (with its PTX for sm_90) and a
+    `weft.binary "weights"`; with `weights-file`, the weights go to that
+    file next to the artifact instead.
+  }];
+  let options = [
+    Option<"weightsFile", "weights-file", "std::string", /*default=*/"\"\"",
+           "Write the GPU code's constants to this file instead of the "
+           "artifact">
+  ];
+}
+
 #endif // WEFT_TARGET_CUDA_PASSES_TD

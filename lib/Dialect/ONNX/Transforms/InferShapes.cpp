@@ -1,5 +1,4 @@
-//===- InferShapes.cpp - Refine types with ONNX's inference functions
-//------===//
+//===- InferShapes.cpp - Refine types with ONNX's inference functions -----===//
 //
 // Hands each op to the type-and-shape inference function ONNX's schema
 // registry holds for it, through an onnx::InferenceContext that reads the
@@ -38,7 +37,7 @@ constexpr int64_t kMaxInferenceDataElements = 4096;
 /// An onnx::InferenceContext over one MLIR op.
 class OpInferenceContext : public onnx::InferenceContext {
 public:
-  OpInferenceContext(Operation *op, const onnx::OpSchema &schema) : op(op) {
+  OpInferenceContext(Operation *op, const onnx::OpSchema &schema) {
     numInputs = op->getNumOperands();
     while (numInputs > 0 &&
            isa<NoneType>(op->getOperand(numInputs - 1).getType()))
@@ -115,7 +114,6 @@ public:
   }
 
 private:
-  Operation *op;
   size_t numInputs = 0;
   std::vector<std::unique_ptr<onnx::TypeProto>> inputTypes;
   std::vector<std::unique_ptr<onnx::TensorProto>> inputData;

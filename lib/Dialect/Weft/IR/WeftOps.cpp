@@ -1,5 +1,4 @@
-//===- WeftOps.cpp - Operations of the weft dialect
-//------------------------===//
+//===- WeftOps.cpp - Operations of the weft dialect -----------------------===//
 
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 
@@ -74,5 +73,27 @@ LogicalResult TaskOp::verifySymbolUses(SymbolTableCollection &symbols) {
            << FunctionType::get(getContext(), getInputs().getTypes(),
                                 getOutputs().getTypes())
            << " but '" << getCallee() << "' has type " << type;
+  return success();
+}
+
+LogicalResult BinaryOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "host-code" && kind != "gpu-code" && kind != "weights")
+    return emitOpError("kind must be host-code, gpu-code or weights, got '")
+           << kind << "'";
+  if (getEntries() && kind != "host-code")
+    return emitOpError("only host code has entries");
+  if (DictionaryAttr entries = getEntriesAttr())
+    for (NamedAttribute entry : entries) {
+      auto bytes = dyn_cast<IntegerAttr>(entry.getValue());
+      if (!bytes || bytes.getInt() < 0)
+        return emitOpError("entry '")
+               << entry.getName().getValue()
+               << "' must give its arena as a non-negative integer";
+    }
+  if (getCodegen() && kind != "host-code")
+    return emitOpError("only host code has code generator options");
+  if (getFile() && kind != "weights")
+    return emitOpError("only weights go to a file of their own");
   return success();
 }

@@ -1,5 +1,4 @@
-//===- AttachDevices.cpp - Attach a device description to the module
-//-------===//
+//===- AttachDevices.cpp - Attach a device description to the module ------===//
 
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 
@@ -15,7 +14,8 @@ using namespace mlir;
 namespace weft {
 
 /// The module attribute that holds the description, as JSON.
-static constexpr llvm::StringLiteral kDevicesAttr = "weft.devices";
+static constexpr llvm::StringLiteral kDevicesAttr =
+    WeftDialect::getDevicesAttrName();
 
 std::optional<DeviceModel> getModuleDevices(ModuleOp module) {
   auto json = module->getAttrOfType<StringAttr>(kDevicesAttr);
@@ -62,6 +62,11 @@ struct AttachDevicesPass : impl::AttachDevicesPassBase<AttachDevicesPass> {
     }
     getOperation()->setAttr(kDevicesAttr,
                             StringAttr::get(&getContext(), model->toJSON()));
+    if (list)
+      getOperation()->setAttr(WeftDialect::getListedDevicesAttrName(),
+                              UnitAttr::get(&getContext()));
+    else
+      getOperation()->removeAttr(WeftDialect::getListedDevicesAttrName());
   }
 };
 } // namespace

@@ -1,5 +1,4 @@
-//===- Place.cpp - Decide which device runs each op
-//------------------------===//
+//===- Place.cpp - Decide which device runs each op -----------------------===//
 //
 // Builds a task graph from `@main` (a task per op; constants travel with
 // their users; graph inputs and outputs are pinned to the first device),
@@ -123,6 +122,9 @@ FunctionTasks buildTasks(func::FuncOp func, const CostModel &costs) {
 struct PlacePass : impl::PlacePassBase<PlacePass> {
   using PlacePassBase::PlacePassBase;
 
+  /// The strategy that placed: the one asked for, or single=<first device>.
+  std::string used;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto model = getModuleDevices(module);
@@ -134,53 +136,48 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
     CostModel costs(*model);
     FunctionTasks tasks = buildTasks(func, costs);
 
-    Placement placement;
-    StringRef name = strategy;
-    if (name == "heft") {
-      placement = placeHEFT(tasks.problem);
-    } else if (name == "exact") {
-      placement = placeExact(tasks.problem);
-    } else if (name == "greedy") {
-      placement = placeGreedy(tasks.problem);
-    } else if (name == "chain-dp") {
-      placement = placeChainDP(tasks.problem);
-    } else if (name == "min-cut") {
-      placement = placeMinCut(tasks.problem);
-    } else if (name.consume_front("single=")) {
-      int device = model->findDevice(name);
-      if (device < 0) {
-        module.emitError("strategy single: unknown device '") << name << "'";
-        return signalPassFailure();
-      }
-      placement = placeSingle(tasks.problem, device);
-    } else {
+    std::string argument;
+    const PlacementStrategy *place =
+        lookupPlacementStrategy(strategy, argument);
+    if (!place) {
       module.emitError("unknown placement strategy '")
-          << strategy
-          << "' (expected heft, exact, chain-dp, min-cut, greedy or "
-             "single=<device>)";
+          << strategy << "' (expected " << describePlacementStrategies() << ")";
       return signalPassFailure();
+    }
+    bool cpuOnly = llvm::all_of(model->getDevices(), [](const auto &device) {
+      return device.kind == DeviceKind::CPU;
+    });
+    Placement placement;
+    used = strategy;
+    if (singleOnCPUOnly && cpuOnly) {
+      placement = placeSingle(tasks.problem, 0);
+      used = "single=" + model->getDevices()[0].name;
+    } else {
+      std::vector<std::string> names;
+      for (const DeviceDescription &device : model->getDevices())
+        names.push_back(device.name);
+      placement = (*place)(tasks.problem, argument, names);
     }
     if (!placement.error.empty()) {
       // Name the op behind the task the strategy could not place.
-      StringRef message = placement.error;
-      int task = -1;
-      if (message.consume_front("task "))
-        message.consumeInteger(10, task);
+      int task = placement.failedTask;
       if (task > 0 && task < int(tasks.ops.size()) && tasks.ops[task])
-        tasks.ops[task]->emitOpError("cannot be placed: it")
-            << message.str() << " (" << strategy << ")";
+        tasks.ops[task]->emitOpError("cannot be placed: it ")
+            << placement.error << " (" << used << ")";
+      else if (task >= 0)
+        module.emitError("cannot place the graph: task ")
+            << task << " " << placement.error;
       else
         module.emitError("cannot place the graph: ") << placement.error;
       return signalPassFailure();
     }
-    annotate(func, tasks, placement, *model, costs);
+    annotate(func, tasks, placement, *model);
     if (report)
       printReport(tasks, placement, *model);
   }
 
   void annotate(func::FuncOp func, const FunctionTasks &tasks,
-                const Placement &placement, const DeviceModel &model,
-                const CostModel &costs) {
+                const Placement &placement, const DeviceModel &model) {
     MLIRContext *context = &getContext();
     Builder b(context);
     const auto &devices = model.getDevices();
@@ -200,13 +197,14 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
         transfer += model.getTransferTime(placement.device[pred], d, bytes);
       op->setAttr(WeftDialect::getDeviceAttrName(),
                   getDeviceAttr(context, devices[d]));
-      op->setAttr("weft.start_us", b.getF64FloatAttr(placement.start[t] * 1e6));
-      op->setAttr("weft.finish_us",
+      op->setAttr(WeftDialect::getStartAttrName(),
+                  b.getF64FloatAttr(placement.start[t] * 1e6));
+      op->setAttr(WeftDialect::getFinishAttrName(),
                   b.getF64FloatAttr(placement.finish[t] * 1e6));
       op->setAttr(WeftDialect::getChoiceAttrName(),
                   ChoiceAttr::get(context, b.getDictionaryAttr(estimates),
                                   b.getF64FloatAttr(transfer * 1e6),
-                                  b.getStringAttr(strategy)));
+                                  b.getStringAttr(used)));
     }
     // Constants live where their first user runs.
     func.walk([&](Operation *op) {
@@ -220,15 +218,14 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
         }
       op->setAttr(WeftDialect::getDeviceAttrName(), device);
     });
-    (void)costs;
-    getOperation()->setAttr("weft.makespan_us",
+    getOperation()->setAttr(WeftDialect::getMakespanAttrName(),
                             b.getF64FloatAttr(placement.makespan * 1e6));
   }
 
   void printReport(const FunctionTasks &tasks, const Placement &placement,
                    const DeviceModel &model) {
     llvm::raw_ostream &os = llvm::outs();
-    os << "placement (" << strategy << "): predicted makespan "
+    os << "placement (" << used << "): predicted makespan "
        << llvm::format("%.3f", placement.makespan * 1e6) << " us\n";
     const auto &devices = model.getDevices();
     for (int d = 0; d < int(devices.size()); ++d) {

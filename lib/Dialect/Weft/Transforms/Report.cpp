@@ -1,5 +1,4 @@
-//===- Report.cpp - The placement and its schedule as pictures
-//-------------===//
+//===- Report.cpp - The placement and its schedule as pictures ------------===//
 //
 // Reads what --weft-place recorded (weft.device, weft.why, weft.start_us,
 // weft.finish_us) and writes a text summary, a Graphviz graph coloured by
@@ -75,8 +74,10 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
     module.walk([&](Operation *op) {
       auto device =
           op->getAttrOfType<DeviceAttr>(WeftDialect::getDeviceAttrName());
-      auto start = op->getAttrOfType<FloatAttr>("weft.start_us");
-      auto finish = op->getAttrOfType<FloatAttr>("weft.finish_us");
+      auto start =
+          op->getAttrOfType<FloatAttr>(WeftDialect::getStartAttrName());
+      auto finish =
+          op->getAttrOfType<FloatAttr>(WeftDialect::getFinishAttrName());
       if (!device || !start || !finish)
         return;
       index[op] = int(entries.size());
@@ -94,7 +95,8 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
       return signalPassFailure();
     }
     double makespan = 0;
-    if (auto attr = module->getAttrOfType<FloatAttr>("weft.makespan_us"))
+    if (auto attr = module->getAttrOfType<FloatAttr>(
+            WeftDialect::getMakespanAttrName()))
       makespan = attr.getValueAsDouble();
     for (const Entry &e : entries)
       makespan = std::max(makespan, e.finish);

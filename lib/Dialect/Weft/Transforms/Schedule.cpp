@@ -1,5 +1,4 @@
-//===- Schedule.cpp - Partitions become tasks of a static schedule
-//---------===//
+//===- Schedule.cpp - Partitions become tasks of a static schedule --------===//
 
 #include "weft/Analysis/CostModel.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
@@ -52,9 +51,11 @@ struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
       // Predicted times: those the placement gave the partition's ops.
       double start = 1e300, finish = 0;
       partition.getBody().walk([&](Operation *inner) {
-        if (auto s = inner->getAttrOfType<FloatAttr>("weft.start_us"))
+        if (auto s = inner->getAttrOfType<FloatAttr>(
+                WeftDialect::getStartAttrName()))
           start = std::min(start, s.getValueAsDouble());
-        if (auto f = inner->getAttrOfType<FloatAttr>("weft.finish_us"))
+        if (auto f = inner->getAttrOfType<FloatAttr>(
+                WeftDialect::getFinishAttrName()))
           finish = std::max(finish, f.getValueAsDouble());
       });
       if (start > finish) // no placed op inside: an empty partition

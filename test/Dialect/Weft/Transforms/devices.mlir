@@ -6,6 +6,8 @@
 // RUN: not weft-opt --weft-devices=%S/Inputs/no-link.json %s 2>&1 | FileCheck %s --check-prefix=LINK
 // RUN: not weft-opt --weft-devices=%S/Inputs/not-json.json %s 2>&1 | FileCheck %s --check-prefix=JSON
 // RUN: not weft-opt --weft-devices=%S/Inputs/absent.json %s 2>&1 | FileCheck %s --check-prefix=ABSENT
+// RUN: not weft-opt --weft-devices=%S/Inputs/misspelled-field.json %s 2>&1 | FileCheck %s --check-prefix=MISSPELLED
+// RUN: not weft-opt --weft-devices=%S/Inputs/unknown-field.json %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
 // The description is stored on the module, as JSON, for later passes.
 // CHECK: module attributes {weft.devices = "{
@@ -19,5 +21,9 @@
 // LINK: error: {{.*}}no-link.json: no link between cpu:0 and n1/cpu:0 (add a link, or a 'network')
 // JSON: error: {{.*}}not-json.json: not valid JSON
 // ABSENT: error: {{.*}}absent.json: cannot read the device description: No such file or directory (built-in names: host, h100, a100, host-plus-h100)
+// A misspelled field names the field and the closest known one; a field
+// no description has names every known field.
+// MISSPELLED: error: {{.*}}misspelled-field.json: device #0: unknown field 'efficency' (did you mean 'efficiency'?)
+// UNKNOWN: error: {{.*}}unknown-field.json: unknown field 'price_per_hour' (known: name, devices, links, network, bus)
 module {
 }

@@ -6,6 +6,8 @@
 // RUN: not weft-opt --weft-devices=%S/Inputs/cpu-gpu.json --weft-place=strategy=random %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not weft-opt --weft-devices=%S/Inputs/tiny-memory.json --weft-place %s 2>&1 | FileCheck %s --check-prefix=MEMORY
 // RUN: not weft-opt --weft-place %s 2>&1 | FileCheck %s --check-prefix=NODEVICES
+// RUN: weft-opt --weft-devices=%S/../../../../examples/devices/host-2x.json "--weft-place=single-on-cpu-only=true" %s | FileCheck %s --check-prefix=CPUONLY
+// RUN: weft-opt --weft-devices=%S/Inputs/cpu-gpu.json "--weft-place=single-on-cpu-only=true" %s | FileCheck %s
 
 // A large MatMul is worth moving to the GPU; the small Relu next to the
 // inputs and outputs is not worth the transfers.
@@ -22,6 +24,13 @@
 // MINCUT: onnx.Relu{{.*}}weft.device = #weft.device<"cpu:0">
 // CHAIN: onnx.MatMul{{.*}}weft.device = #weft.device<"{{cpu|cuda}}:0">
 // CHAIN-SAME: strategy = "chain-dp"
+
+// A description of CPUs only with single-on-cpu-only: everything on the
+// first (weft-compile's CPU devices share batch chunks instead); with a GPU
+// the strategy places as usual.
+// CPUONLY: onnx.MatMul{{.*}}weft.device = #weft.device<"cpu:0">
+// CPUONLY-SAME: strategy = "single=cpu:0"
+// CPUONLY: onnx.Relu{{.*}}weft.device = #weft.device<"cpu:0">
 
 // SINGLE: placement (single=cpu:0): predicted makespan
 // SINGLE: cpu:0{{.*}}2 ops

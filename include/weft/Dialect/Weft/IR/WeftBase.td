@@ -22,11 +22,37 @@ def Weft_Dialect : Dialect {
     value between devices.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// The discardable attribute that places an op on a device.
     static constexpr llvm::StringLiteral getDeviceAttrName() { return "weft.device"; }
     /// The discardable attribute that records why an op was placed there.
     static constexpr llvm::StringLiteral getChoiceAttrName() { return "weft.why"; }
+    /// On a placed op: its predicted start and finish (microseconds, f64).
+    static constexpr llvm::StringLiteral getStartAttrName() { return "weft.start_us"; }
+    static constexpr llvm::StringLiteral getFinishAttrName() { return "weft.finish_us"; }
+    /// On a placed module: the predicted makespan (microseconds, f64).
+    static constexpr llvm::StringLiteral getMakespanAttrName() { return "weft.makespan_us"; }
+    /// On a module: the device description, as JSON (string).
+    static constexpr llvm::StringLiteral getDevicesAttrName() { return "weft.devices"; }
+    /// On a module whose devices the runtime schedules on by default (unit):
+    /// the artifact lists them.
+    static constexpr llvm::StringLiteral getListedDevicesAttrName() { return "weft.listed_devices"; }
+    /// On a module run in chunks of its batch: the rows of one call (i64).
+    static constexpr llvm::StringLiteral getChunkAttrName() { return "weft.chunk"; }
+    /// On a module whose fixed batch is split: the whole batch (i64).
+    static constexpr llvm::StringLiteral getBatchAttrName() { return "weft.batch"; }
+    /// On a nested module of device code: the kind of device it is for
+    /// ("cpu" or "cuda").
+    static constexpr llvm::StringLiteral getTargetAttrName() { return "weft.target"; }
+    /// The nested modules of device code the compile pipeline makes: host
+    /// code, GPU code, and GPU kernels compiled for the host too.
+    static constexpr llvm::StringLiteral getHostModuleName() { return "weft_host"; }
+    static constexpr llvm::StringLiteral getCUDAModuleName() { return "weft_cuda"; }
+    static constexpr llvm::StringLiteral getEmulatedModuleName() { return "weft_emulated"; }
+    /// On a function of host code: the one entry point of a model run in
+    /// chunks (unit).
+    static constexpr llvm::StringLiteral getEntryAttrName() { return "weft.entry"; }
   private:
     void registerAttributes();
   public:

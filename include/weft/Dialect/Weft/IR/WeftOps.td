@@ -97,4 +97,30 @@ def Weft_TaskOp : Weft_Op<"task", [
   let hasVerifier = 1;
 }
 
+def Weft_BinaryOp : Weft_Op<"binary"> {
+  let summary = "compiled code or data that goes into the artifact as is";
+  let description = [{
+    A section of the artifact, made by a serialization pass from a nested
+    module of device code: `host-code` (a shared object for the host CPU,
+    with `target` describing the CPU it was compiled for, `entries` the
+    arena bytes of each function it exports and `codegen` the code
+    generator's options), `gpu-code` (the CUDA programs,
+    with their `ptx`) or `weights` (constants of the GPU code; with `file`,
+    written to that file next to the artifact instead of into it). The
+    `weft-artifact` translation writes these and the manifest of `@main`.
+
+    ```mlir
+    weft.binary "host-code" {data = "\7FELF...", entries = {main_part0 = 256 : i64}, target = "x86_64 ..."}
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, StrAttr:$data,
+                       OptionalAttr<StrAttr>:$target,
+                       OptionalAttr<DictionaryAttr>:$entries,
+                       OptionalAttr<StrAttr>:$ptx,
+                       OptionalAttr<StrAttr>:$file,
+                       OptionalAttr<StrAttr>:$codegen);
+  let assemblyFormat = "$kind attr-dict";
+  let hasVerifier = 1;
+}
+
 #endif // WEFT_DIALECT_WEFT_IR_WEFTOPS_TD

@@ -1,4 +1,4 @@
-//===- Passes.h - Placement passes ------------------------------*- C++ -*-===//
+//===- Passes.h - Placement passes ---------------------------- -*- C++ -*-===//
 
 #ifndef WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H
 #define WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H
@@ -6,6 +6,7 @@
 #include "weft/Analysis/DeviceModel.h"
 
 #include "weft/Dialect/Weft/IR/WeftAttrs.h"
+#include "weft/Dialect/Weft/IR/WeftDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

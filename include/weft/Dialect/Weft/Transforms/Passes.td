@@ -16,7 +16,10 @@ def AttachDevicesPass : Pass<"weft-devices", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"description", "description", "std::string", /*default=*/"\"host\"",
-           "Built-in device description or JSON file">
+           "Built-in device description or JSON file">,
+    Option<"list", "list", "bool", /*default=*/"true",
+           "The artifact lists the devices, which the runtime then schedules "
+           "on by default (false: one CPU device per core)">
   ];
 }
 
@@ -39,8 +42,9 @@ def PlacePass : Pass<"weft-place", "mlir::ModuleOp"> {
     `heft` (list scheduling, upward rank, insertion), `exact` (branch and
     bound; small graphs), `chain-dp` (pipeline stages over a topological
     order), `min-cut` (two devices: least run plus transfer time), `greedy`
-    (fastest device per op, ignoring transfers), `single=<device>`. All respect what each device can run and
-    how much memory it has. The predicted makespan is stored on the module as
+    (fastest device per op, ignoring transfers), `single=<device>`; strategies
+    come from a registry (weft/Analysis/Placement.h) that other compilers can
+    add to. All respect what each device can run and how much memory it has. The predicted makespan is stored on the module as
     `weft.makespan_us`.
   }];
   let dependentDialects = ["::weft::WeftDialect"];
@@ -48,7 +52,12 @@ def PlacePass : Pass<"weft-place", "mlir::ModuleOp"> {
     Option<"strategy", "strategy", "std::string", /*default=*/"\"heft\"",
            "heft, exact, chain-dp, min-cut, greedy or single=<device>">,
     Option<"report", "report", "bool", /*default=*/"false",
-           "Print the placement, makespan and device utilization">
+           "Print the placement, makespan and device utilization">,
+    Option<"singleOnCPUOnly", "single-on-cpu-only", "bool",
+           /*default=*/"false",
+           "On a description of CPUs only, place every op on its first "
+           "device whatever the strategy (weft-compile's CPU devices share "
+           "a batch's chunks at run time instead)">
   ];
 }
 
@@ -111,6 +120,105 @@ def ReportPass : Pass<"weft-report", "mlir::ModuleOp"> {
   let options = [
     Option<"dir", "dir", "std::string", /*default=*/"\"report\"",
            "Folder the report is written to">
+  ];
+}
+
+def SpecializeBatchPass : Pass<"weft-specialize-batch", "mlir::ModuleOp"> {
+  let summary = "Compile a dynamic or split batch for one chunk per call";
+  let description = [{
+    If `@main`'s inputs have a dynamic dim 0 (and no other dynamic dim), or
+    if `split-batch` > 0 splits their fixed batch (recorded by the importer
+    as `onnx.fixed_batch`) into that many chunks: checks that the batch size
+    only shapes reshapes and fills, and sets dim 0 of every input to the rows
+    of one call (1, or batch / split-batch). The module records those rows as
+    `weft.chunk` and, for a split batch, the whole batch as `weft.batch`; the
+    runtime then calls the code once per chunk. A model run whole is left
+    unchanged.
+
+    ```mlir
+    func.func @main(%x: tensor<?x4xf32>) -> tensor<?x2xf32>
+    // becomes, with weft.chunk = 1 on the module:
+    func.func @main(%x: tensor<1x4xf32>) -> tensor<?x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"splitBatch", "split-batch", "int64_t", /*default=*/"0",
+           "Split the fixed batch into this many chunks (0: run whole)">
+  ];
+}
+
+def CheckPerSamplePass : Pass<"weft-check-per-sample", "mlir::ModuleOp"> {
+  let summary = "Check that a model run in chunks keeps its samples apart";
+  let description = [{
+    After `--weft-specialize-batch` and shape inference: for a module with
+    `weft.chunk`, checks op by op that the batch rides along dim 0 of every
+    value computed from the inputs, never reduced over, moved, split or
+    mixed, and that every output is batched. An op that does not keep
+    samples apart is an error naming it and why. Modules run whole are left
+    alone; the IR is never changed.
+  }];
+}
+
+def MaterializeOutputsPass : Pass<"weft-materialize-outputs", "mlir::ModuleOp"> {
+  let summary = "Give outputs that are constants or inputs an op of their own";
+  let description = [{
+    An output of `@main` that is a constant or one of its arguments gets an
+    `onnx.Identity`, which placement puts on a device like any other op: a
+    task then computes every output.
+
+    ```mlir
+    return %arg0 : tensor<4xf32>
+    // becomes
+    %0 = onnx.Identity(%arg0) : (tensor<4xf32>) -> tensor<4xf32>
+    return %0 : tensor<4xf32>
+    ```
+  }];
+}
+
+def SinkConstantsPass : Pass<"weft-sink-constants", "mlir::ModuleOp"> {
+  let summary = "Move constants a task graph passes to tasks into the tasks";
+  let description = [{
+    After `--weft-schedule`: a constant (or `onnx.NoValue`) that `@main`
+    passes to a task, or moves with a transfer, is copied into the task's
+    function and its argument removed: weights become part of each device's
+    code, and the graph moves only computed values.
+  }];
+  let statistics = [
+    Statistic<"numSunk", "sunk-constants", "Task operands that were constants">
+  ];
+}
+
+def OutlineDeviceCodePass
+    : Pass<"weft-outline-device-code", "mlir::ModuleOp"> {
+  let summary = "Move each device kind's task functions into a module of its own";
+  let description = [{
+    After `--weft-schedule` and `--weft-sink-constants`: the functions that
+    tasks on CPUs call move into a nested `builtin.module @weft_host` and
+    those on GPUs into `builtin.module @weft_cuda` (each with `weft.target`),
+    where the device's lowering pipeline compiles them; `@main` keeps
+    external declarations. With `variants=all`, GPU functions are also
+    copied into the host module, so the runtime can run them where the GPU
+    is absent. A graph of one CPU task that computes the outputs from the
+    inputs becomes one entry point taking every input and output in order
+    (the runtime calls it once per chunk of a batch, marked `weft.entry`).
+    A device kind that has no code generator is an error naming the device.
+
+    ```mlir
+    module {
+      func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+        %0 = weft.task @main_part0 on #weft.device<"cpu:0">(%x) : ...
+      }
+      func.func private @main_part0(tensor<1x8xf32>) -> tensor<1x8xf32>
+      module @weft_host attributes {weft.target = "cpu"} {
+        func.func @main_part0(%a: tensor<1x8xf32>) -> tensor<1x8xf32> { ... }
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"variants", "variants", "std::string", /*default=*/"\"placed\"",
+           "placed (each function for the device it is placed on) or all "
+           "(GPU functions for the CPU too)">
   ];
 }
 

@@ -1,24 +1,26 @@
-//===- DynamicBatch.cpp - Models with a batch bound at run time -----------===//
+//===- CheckPerSample.cpp - Does a model keep its samples apart? ----------===//
 //
-// A model whose inputs have a dynamic dim 0 (ONNX's "batch_size" dim_param)
-// is compiled for one sample: dim 0 becomes 1, and the runtime calls the code
-// once per sample on each tensor's slice. That is exact only when every op
-// keeps samples apart, so the graph is checked op by op (after shapes are
-// inferred): the batch may only ride along dim 0 of the values computed from
-// the inputs, never be reduced over, moved, split or mixed, and the batch
-// size itself (Shape of a batched value) may only shape a Reshape, Expand or
-// ConstantOfShape. A model that fails the check is refused with the node
-// and the reason; it can still be compiled for a fixed batch by exporting it
-// with one.
+// A model run in chunks of its batch (dynamic, or a fixed batch split) is
+// exact only when every op keeps samples apart, so the graph is checked op
+// by op once shapes are inferred: the batch may only ride along dim 0 of the
+// values computed from the inputs, never be reduced over, moved, split or
+// mixed. A model that fails the check is refused with the node and the
+// reason; it can still be compiled for a fixed batch by exporting it with
+// one.
 //
 //===----------------------------------------------------------------------===//
 
-#include "DynamicBatch.h"
 #include "weft/Dialect/ONNX/IR/ConstantData.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
+#include "weft/Dialect/Weft/Transforms/Passes.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+namespace weft {
+#define GEN_PASS_DEF_CHECKPERSAMPLEPASS
+#include "weft/Dialect/Weft/Transforms/Passes.h.inc"
+} // namespace weft
 
 using namespace mlir;
 
@@ -190,107 +192,8 @@ std::string whyNotPerSample(Operation *op, const llvm::DenseSet<Value> &batched,
       });
 }
 
-/// Ops through which a value computed from shapes may flow to a shape
-/// operand: integer arithmetic on dims.
-bool isShapeArithmetic(Operation *op) {
-  return isa<ONNXGatherOp, ONNXSliceOp, ONNXConcatOp, ONNXUnsqueezeOp,
-             ONNXSqueezeOp, ONNXCastOp, ONNXIdentityOp, ONNXMulOp, ONNXAddOp,
-             ONNXSubOp, ONNXDivOp>(op) &&
-         llvm::all_of(op->getResultTypes(), [](Type type) {
-           return getElementTypeOrSelf(type).isSignlessInteger(64);
-         });
-}
-
-} // namespace
-
-FailureOr<int64_t> specializeBatch(func::FuncOp main, int64_t splitBatch) {
-  bool dynamic = false;
-  for (BlockArgument arg : main.getArguments()) {
-    auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (!type || type.hasStaticShape())
-      continue;
-    for (int64_t d = 1; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d)) {
-        auto name =
-            main.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");
-        return emitError(arg.getLoc())
-               << "input '" << (name ? name.getValue() : "?") << "' has a "
-               << "dynamic dim " << d << " (" << type
-               << "); compiled models take a dynamic batch (dim 0) only";
-      }
-    dynamic = true;
-  }
-  // A fixed batch split into chunks: the importer opened dim 0 up and
-  // recorded the batch the model had.
-  int64_t batch = 0;
-  if (splitBatch > 0) {
-    auto module = main->getParentOfType<ModuleOp>();
-    auto fixed = module ? module->getAttrOfType<IntegerAttr>("onnx.fixed_batch")
-                        : nullptr;
-    if (!fixed)
-      return main.emitError("--split-batch needs a fixed batch; this model's "
-                            "batch is dynamic, and runs one sample per task "
-                            "already");
-    batch = fixed.getInt();
-    if (batch <= 0 || batch % splitBatch != 0)
-      return main.emitError("a batch of ") << batch << " does not split into "
-                                           << splitBatch << " equal chunks";
-  }
-  if (!dynamic)
-    return 0;
-  int64_t chunk = splitBatch > 0 ? batch / splitBatch : 1;
-  // The batch size may only shape reshapes and fills.
-  WalkResult walk = main.walk([&](Operation *op) -> WalkResult {
-    if (!isa<ONNXShapeOp, ONNXSizeOp>(op))
-      return WalkResult::advance();
-    auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
-    if (!type || type.getRank() == 0 || !type.isDynamicDim(0))
-      return WalkResult::advance();
-    SmallVector<Value> work(op->getResults());
-    llvm::DenseSet<Operation *> seen;
-    while (!work.empty()) {
-      Value value = work.pop_back_val();
-      for (OpOperand &use : value.getUses()) {
-        Operation *user = use.getOwner();
-        if (!seen.insert(user).second)
-          continue;
-        bool shapes = (isa<ONNXReshapeOp, ONNXExpandOp>(user) &&
-                       use.getOperandNumber() == 1) ||
-                      isa<ONNXConstantOfShapeOp>(user);
-        if (shapes)
-          continue;
-        if (!isShapeArithmetic(user)) {
-          user->emitError("the batch size flows into ")
-              << user->getName().stripDialect()
-              << ", which a model run in batch chunks cannot compute one "
-                 "chunk at a time"
-              << (splitBatch > 0 ? ""
-                                 : "; export the model with a fixed batch");
-          return WalkResult::interrupt();
-        }
-        work.append(user->result_begin(), user->result_end());
-      }
-    }
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return failure();
-  // One chunk per call.
-  SmallVector<Type> inputs;
-  for (BlockArgument arg : main.getArguments()) {
-    auto type = dyn_cast<RankedTensorType>(arg.getType());
-    if (type && type.getRank() > 0) {
-      SmallVector<int64_t> shape(type.getShape());
-      shape[0] = chunk;
-      arg.setType(type.clone(shape));
-    }
-    inputs.push_back(arg.getType());
-  }
-  main.setType(
-      FunctionType::get(main.getContext(), inputs, main.getResultTypes()));
-  return chunk;
-}
-
+/// Checks that every op keeps the chunks of `chunk` samples apart and that
+/// every output is batched.
 LogicalResult checkPerSampleExecution(func::FuncOp main, int64_t chunk) {
   llvm::DenseSet<Value> batched(main.getArguments().begin(),
                                 main.getArguments().end());
@@ -318,4 +221,18 @@ LogicalResult checkPerSampleExecution(func::FuncOp main, int64_t chunk) {
   return success();
 }
 
+struct CheckPerSamplePass : impl::CheckPerSamplePassBase<CheckPerSamplePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto chunk =
+        module->getAttrOfType<IntegerAttr>(WeftDialect::getChunkAttrName());
+    if (!chunk)
+      return; // run whole
+    func::FuncOp main = getMainFunction(module, "weft-check-per-sample");
+    if (!main || failed(checkPerSampleExecution(main, chunk.getInt())))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
 } // namespace weft
