@@ -30,6 +30,10 @@ llvm_config.add_tool_substitutions(
     ["weft-opt", "weft-translate", "weft-onnx-import-suite", "weft-profile",
      "weft-compile", "weft-run"],
     tool_dirs)
+# The `weft-compile` pass pipeline, spelled so that the tool substitution
+# above (which would turn `builtin.module(weft-compile)` into a path) does not
+# see it: substitutions apply in order, and this one comes after.
+config.substitutions.append(("%weft_compile", "weft-compile"))
 # Debian's stock mlir-opt (mlir-22-tools), for the plugin tests.
 llvm_config.add_tool_substitutions(["mlir-opt", "mlir-runner"],
                                    [config.llvm_tools_dir])

@@ -5,13 +5,14 @@
 // RUN:   --pass-pipeline="builtin.module(weft-simplify-onnx,weft-lower-cpu)" %s | FileCheck %s
 // RUN: mlir-opt --load-dialect-plugin=%weft_lib/WeftPlugin.so \
 // RUN:   --load-pass-plugin=%weft_lib/WeftPlugin.so \
-// RUN:   --pass-pipeline="builtin.module(weft-compile)" %s | FileCheck %s --check-prefix=COMPILE
+// RUN:   --pass-pipeline="builtin.module(%weft_compile)" %s | FileCheck %s --check-prefix=COMPILE
 
-// Only the LLVM dialect is left: the oneDNN (or packed GEMM) call of the
-// MatMul, the function and the C interface the runtime calls.
+// Only the LLVM dialect is left: the function and the C interface the
+// runtime calls, the MatMul's multiply-adds and the Relu's maximum.
 // CHECK-NOT: onnx.{{[A-Z]}}
 // CHECK-NOT: linalg.{{[a-z]}}
-// CHECK-DAG: llvm.func @{{dnnl_sgemm|weft_sgemm_packed}}(
+// CHECK-DAG: llvm.fmul
+// CHECK-DAG: llvm.intr.maximum
 // CHECK-DAG: llvm.func @main(
 // CHECK-DAG: llvm.func @_mlir_ciface_main(
 // COMPILE: weft.task @main_part0 on #weft.device<"cpu:0">

@@ -79,6 +79,32 @@ void makeEntryPoint(func::FuncOp main, TaskOp task, func::FuncOp callee) {
   task.erase();
 }
 
+/// A model run in chunks of its batch needs one entry point on the CPU,
+/// and (for now) a description without GPUs: the runtime spreads the chunks
+/// over the described devices.
+LogicalResult checkChunkedRun(ModuleOp module, func::FuncOp main) {
+  bool described = module->hasAttr(WeftDialect::getDevicesAttrName());
+  std::optional<DeviceModel> devices =
+      described ? getModuleDevices(module) : std::nullopt;
+  if (described && !devices)
+    return failure();
+  bool withGPU =
+      devices && llvm::any_of(devices->getDevices(), [](const auto &device) {
+        return device.kind != DeviceKind::CPU;
+      });
+  if (withGPU)
+    return main.emitError("a batch split into chunks or bound at run time is "
+                          "not supported with a GPU in the device "
+                          "description yet");
+  bool entry = llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
+    return f->hasAttr(WeftDialect::getEntryAttrName());
+  });
+  if (!entry)
+    return main.emitError("a batch split into chunks or bound at run time "
+                          "needs the whole model placed on one CPU device");
+  return success();
+}
+
 /// A nested module for device code of `kind` at the end of `module`.
 ModuleOp createDeviceModule(ModuleOp module, StringRef name, StringRef kind) {
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
@@ -105,21 +131,8 @@ struct OutlineDeviceCodePass
       if (auto callee = module.lookupSymbol<func::FuncOp>(task.getCallee()))
         makeEntryPoint(main, task, callee);
     if (module->hasAttr(WeftDialect::getChunkAttrName()) &&
-        !llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp f) {
-          return f->hasAttr(WeftDialect::getEntryAttrName());
-        })) {
-      bool onGPU = llvm::any_of(main.getOps<TaskOp>(), [](TaskOp task) {
-        return task.getDevice().getKind() != "cpu";
-      });
-      if (onGPU)
-        main.emitError("a batch split into chunks or bound at run time is "
-                       "not supported with a GPU in the device description "
-                       "yet");
-      else
-        main.emitError("a batch split into chunks or bound at run time "
-                       "needs the whole model placed on one CPU device");
+        failed(checkChunkedRun(module, main)))
       return signalPassFailure();
-    }
 
     // Which functions each kind of device compiles, in the order of tasks.
     llvm::SetVector<func::FuncOp> host, cuda;

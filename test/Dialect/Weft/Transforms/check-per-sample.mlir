@@ -1,10 +1,11 @@
 // RUN: weft-opt --split-input-file --verify-diagnostics --weft-check-per-sample %s | FileCheck %s
 
 // Elementwise work and a Gemm on batched rows keep samples apart.
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @main(
 // CHECK: onnx.Gemm
 module attributes {weft.chunk = 1 : i64} {
-  func.func @main(%x: tensor<1x4xf32>, %w: tensor<4x2xf32>) -> tensor<1x2xf32> {
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+    %w = onnx.Constant() {value = dense<0.5> : tensor<4x2xf32>} : () -> tensor<4x2xf32>
     %r = onnx.Relu(%x) : (tensor<1x4xf32>) -> tensor<1x4xf32>
     %n = onnx.NoValue
     %g = onnx.Gemm(%r, %w, %n) : (tensor<1x4xf32>, tensor<4x2xf32>, none) -> tensor<1x2xf32>
@@ -26,7 +27,7 @@ module attributes {weft.chunk = 1 : i64} {
 // -----
 
 // Without weft.chunk the model runs whole: nothing to check.
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @main(
 // CHECK: onnx.Softmax
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {

@@ -2,7 +2,7 @@
 
 // Outputs that are an input or a constant get an Identity each; computed
 // outputs are left alone.
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @main(
 // CHECK-DAG: %[[C:.*]] = onnx.Constant
 // CHECK-DAG: %[[R:.*]] = onnx.Relu(%arg0)
 // CHECK: %[[IN:.*]] = onnx.Identity(%arg0)
