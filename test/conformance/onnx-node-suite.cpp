@@ -26,7 +26,7 @@
 #include "weft/Compiler/Compile.h"
 #include "weft/Runtime/Device/CUDAEmulator.h"
 #include "weft/Runtime/Session/Session.h"
-#include "weft/Runtime/Session/TensorFiles.h"
+#include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include "mlir/IR/Diagnostics.h"
 

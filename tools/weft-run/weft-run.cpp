@@ -21,9 +21,10 @@
 #include "CompileCache.h"
 #include "weft/Runtime/Device/FaultInjection.h"
 #include "weft/Runtime/Session/Session.h"
-#include "weft/Runtime/Session/TensorFiles.h"
+#include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -166,241 +167,327 @@ prints each output's name, shape and first values.
   --history FILE         measured times, read before and saved after the run
 )";
 
-int main(int argc, char **argv) {
+namespace {
+
+/// What the command line asks for.
+struct Options {
   std::string model, outputDir, testData, format = "npy";
   std::string schedule, tracePath, compare, historyPath;
   std::vector<std::string> deviceSpecs;
   std::map<std::string, std::string> faults;
+  std::map<std::string, std::string> inputFiles;
   bool random = false, check = false, printStats = false;
   int bench = 0, warmup = 0;
-  std::string threads; // --threads; "": OMP_NUM_THREADS or one per core
-  int64_t batch = 0;   // --batch; 0: the model's own
-  std::map<std::string, std::string> inputFiles;
+  std::string threads; // "": OMP_NUM_THREADS or one per core
+  int64_t batch = 0;   // 0: the model's own
+
+  /// Whether scheduling across devices is asked for in any way.
+  bool isScheduled() const {
+    return !schedule.empty() || !deviceSpecs.empty() || !faults.empty() ||
+           printStats || !tracePath.empty() || !compare.empty() ||
+           !historyPath.empty();
+  }
+};
+
+/// A positive whole number of at most `max` in `text`, or an error naming
+/// `flag`.
+StatusOr<long long> parseCount(const std::string &flag, const std::string &text,
+                               long long min, long long max) {
+  char *end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno || value < min || value > max)
+    return Status(StatusCode::InvalidArgument,
+                  flag + " takes a whole number from " + std::to_string(min) +
+                      " to " + std::to_string(max) + ", got '" + text + "'");
+  return value;
+}
+
+/// Parses the command line into `options`; an error says what is wrong.
+/// `--help` prints the help and sets `help`.
+Status parseCommandLine(int argc, char **argv, Options &options, bool &help) {
+  auto bad = [](const std::string &message) {
+    return Status(StatusCode::InvalidArgument, message);
+  };
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    bool hasValue = i + 1 < argc;
+    auto count = [&](long long min, long long max) {
+      return parseCount(arg, argv[++i], min, max);
+    };
     if (arg == "--help" || arg == "-h") {
-      std::printf("usage: %s\n%s", kUsage, kHelp);
-      return 0;
+      help = true;
+      return Status::ok();
     }
-    if (arg == "--random")
-      random = true;
-    else if (arg == "--check")
-      check = true;
-    else if (arg == "--stats")
-      printStats = true;
-    else if (arg == "--schedule" && i + 1 < argc) {
-      schedule = argv[++i];
-      if (schedule != "static" && schedule != "dynamic")
-        return fail("--schedule is static or dynamic, got '" + schedule + "'");
-    } else if (arg == "--devices" && i + 1 < argc)
-      deviceSpecs = splitList(argv[++i]);
-    else if (arg == "--trace" && i + 1 < argc)
-      tracePath = argv[++i];
-    else if (arg == "--history" && i + 1 < argc)
-      historyPath = argv[++i];
-    else if (arg == "--compare" && i + 1 < argc) {
-      compare = argv[++i];
-      if (compare != "static")
-        return fail("--compare takes static (an unperturbed static run)");
-    } else if (arg == "--inject" && i + 1 < argc) {
+    if (arg == "--random") {
+      options.random = true;
+    } else if (arg == "--check") {
+      options.check = true;
+    } else if (arg == "--stats") {
+      options.printStats = true;
+    } else if (arg == "--schedule" && hasValue) {
+      options.schedule = argv[++i];
+      if (options.schedule != "static" && options.schedule != "dynamic")
+        return bad("--schedule is static or dynamic, got '" + options.schedule +
+                   "'");
+    } else if (arg == "--devices" && hasValue) {
+      options.deviceSpecs = splitList(argv[++i]);
+      if (options.deviceSpecs.empty())
+        return bad("--devices takes a list such as cpu:0,cpu:1");
+    } else if (arg == "--trace" && hasValue) {
+      options.tracePath = argv[++i];
+    } else if (arg == "--history" && hasValue) {
+      options.historyPath = argv[++i];
+    } else if (arg == "--compare" && hasValue) {
+      options.compare = argv[++i];
+      if (options.compare != "static")
+        return bad("--compare takes static (an unperturbed static run)");
+    } else if (arg == "--inject" && hasValue) {
       // <kind>:<index>:<faults>
       std::string spec = argv[++i];
       size_t first = spec.find(':'), second = first == std::string::npos
                                                   ? first
                                                   : spec.find(':', first + 1);
       if (second == std::string::npos)
-        return fail("--inject takes <device>:<faults> such as cpu:1:slow=3, "
-                    "got '" +
-                    spec + "'");
-      faults[spec.substr(0, second)] = spec.substr(second + 1);
-    } else if (arg == "--bench" && i + 1 < argc)
-      bench = std::max(1, std::atoi(argv[++i]));
-    else if (arg == "--warmup" && i + 1 < argc)
-      warmup = std::max(0, std::atoi(argv[++i]));
-    else if (arg == "--batch" && i + 1 < argc)
-      batch = std::max<long long>(1, std::atoll(argv[++i]));
-    else if (arg == "--threads" && i + 1 < argc) {
-      threads = argv[++i];
-      char *end = nullptr;
-      long count = std::strtol(threads.c_str(), &end, 10);
-      if (threads.empty() || *end || count < 1 || count > 4096)
-        return fail("--threads takes a number of threads from 1 to 4096, "
-                    "got '" +
-                    threads + "'");
-    } else if (arg == "--output-dir" && i + 1 < argc)
-      outputDir = argv[++i];
-    else if (arg == "--test-data" && i + 1 < argc)
-      testData = argv[++i];
-    else if (arg == "--format" && i + 1 < argc) {
-      format = argv[++i];
-      if (format != "npy" && format != "pb")
-        return fail("--format is npy or pb, got '" + format + "'");
-    } else if (arg == "--input" && i + 1 < argc) {
+        return bad("--inject takes <device>:<faults> such as cpu:1:slow=3, "
+                   "got '" +
+                   spec + "'");
+      options.faults[spec.substr(0, second)] = spec.substr(second + 1);
+    } else if ((arg == "--bench" || arg == "--warmup") && hasValue) {
+      auto n = count(arg == "--bench" ? 1 : 0, 1000000);
+      if (!n)
+        return n.getStatus();
+      (arg == "--bench" ? options.bench : options.warmup) = int(*n);
+    } else if (arg == "--batch" && hasValue) {
+      auto n = count(1, 1ll << 30);
+      if (!n)
+        return n.getStatus();
+      options.batch = *n;
+    } else if (arg == "--threads" && hasValue) {
+      auto n = count(1, 4096);
+      if (!n)
+        return n.getStatus();
+      options.threads = std::to_string(*n);
+    } else if (arg == "--output-dir" && hasValue) {
+      options.outputDir = argv[++i];
+    } else if (arg == "--test-data" && hasValue) {
+      options.testData = argv[++i];
+    } else if (arg == "--format" && hasValue) {
+      options.format = argv[++i];
+      if (options.format != "npy" && options.format != "pb")
+        return bad("--format is npy or pb, got '" + options.format + "'");
+    } else if (arg == "--input" && hasValue) {
       std::string spec = argv[++i];
       size_t eq = spec.find('=');
       if (eq == std::string::npos)
-        return fail("--input takes name=file.npy, got '" + spec + "'");
-      inputFiles[spec.substr(0, eq)] = spec.substr(eq + 1);
-    } else if (!arg.empty() && arg[0] != '-' && model.empty())
-      model = arg;
-    else
-      return fail("unknown argument '" + arg + "' (usage: " + kUsage + ")");
-  }
-  if (model.empty())
-    return fail("no model given");
-  if (check && testData.empty())
-    return fail("--check compares with a data set's outputs: give --test-data");
-  // The CPU code's OpenMP teams (its loops, oneDNN's GEMMs) read this when
-  // the host code first loads their runtimes.
-  if (!threads.empty())
-    setenv("OMP_NUM_THREADS", threads.c_str(), 1);
-  if (!outputDir.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(outputDir, error);
-    if (error)
-      return fail("cannot create the output folder " + outputDir + ": " +
-                  error.message());
-  }
-  if (isONNXModel(model)) {
-    auto compiled = compileToCache(model, argv[0]);
-    if (!compiled)
-      return fail(compiled.getStatus().getMessage());
-    model = *compiled;
-  }
-  auto session = Session::create(model);
-  if (!session)
-    return fail(session.getStatus().getMessage());
-
-  // Scheduling across devices, when asked for in any way.
-  bool scheduled = !schedule.empty() || !deviceSpecs.empty() ||
-                   !faults.empty() || printStats || !tracePath.empty() ||
-                   !compare.empty() || !historyPath.empty();
-  // The artifact's devices, else one CPU device per core.
-  if (deviceSpecs.empty())
-    deviceSpecs = (*session)->getCompiledDevices();
-  if (deviceSpecs.empty())
-    for (unsigned d = 0; d < std::max(1u, std::thread::hardware_concurrency());
-         ++d)
-      deviceSpecs.push_back("cpu:" + std::to_string(d));
-  std::unique_ptr<Scheduler> scheduler;
-  RunStats runStats;
-  RunOptions runOptions;
-  if (scheduled) {
-    auto made = makeScheduler(deviceSpecs, faults);
-    if (!made)
-      return fail(made.getStatus().getMessage());
-    scheduler = std::move(*made);
-    runOptions.scheduler = scheduler.get();
-    runOptions.mode =
-        schedule == "static" ? ScheduleMode::Static : ScheduleMode::Dynamic;
-    runOptions.stats = &runStats;
-    // Measured times from earlier runs (a missing file starts a new one).
-    if (!historyPath.empty()) {
-      Status loaded = scheduler->getHistory().load(historyPath);
-      if (!loaded && loaded.getCode() != StatusCode::NotFound)
-        return fail(loaded.getMessage());
+        return bad("--input takes name=file.npy, got '" + spec + "'");
+      options.inputFiles[spec.substr(0, eq)] = spec.substr(eq + 1);
+    } else if (!arg.empty() && arg[0] != '-' && options.model.empty()) {
+      options.model = arg;
+    } else {
+      return bad("unknown argument '" + arg + "' (usage: " + kUsage + ")");
     }
   }
+  if (options.model.empty())
+    return bad("no model given");
+  if (options.check && options.testData.empty())
+    return bad("--check compares with a data set's outputs: give --test-data");
+  return Status::ok();
+}
 
+/// The inputs: from files, a test data set, or random.
+StatusOr<std::map<std::string, Tensor>> makeFeeds(const Session &session,
+                                                  Options &options) {
   std::map<std::string, Tensor> feeds;
   std::mt19937 rng(0);
-  const auto &inputs = (*session)->getInputs();
-  for (size_t i = 0; i < inputs.size() && !testData.empty(); ++i)
-    inputFiles.emplace(inputs[i].name,
-                       testData + "/input_" + std::to_string(i) + ".pb");
+  const auto &inputs = session.getInputs();
+  for (size_t i = 0; i < inputs.size() && !options.testData.empty(); ++i)
+    options.inputFiles.emplace(inputs[i].name, options.testData + "/input_" +
+                                                   std::to_string(i) + ".pb");
   for (const TensorSpec &spec : inputs) {
-    auto file = inputFiles.find(spec.name);
-    if (file != inputFiles.end()) {
+    auto file = options.inputFiles.find(spec.name);
+    if (file != options.inputFiles.end()) {
       auto tensor = readTensorFile(file->second, spec.dtype);
       if (!tensor)
-        return fail(tensor.getStatus().getMessage());
+        return tensor.getStatus();
       feeds[spec.name] = *tensor;
-    } else if (random) {
+    } else if (options.random) {
       std::vector<int64_t> shape = spec.shape;
       if (spec.hasDynamicBatch()) // --batch, else the exported batch
-        shape[0] = batch > 0 ? batch : (*session)->getDefaultBatch();
+        shape[0] =
+            options.batch > 0 ? options.batch : session.getDefaultBatch();
       Tensor t(spec.dtype, shape);
       fillRandom(t, rng);
       feeds[spec.name] = t;
     }
   }
-  for (const auto &[name, file] : inputFiles)
+  for (const auto &[name, file] : options.inputFiles)
     if (!feeds.count(name)) {
       auto tensor = readTensorFile(file, DType::F32);
       if (!tensor)
-        return fail(tensor.getStatus().getMessage());
+        return tensor.getStatus();
       feeds[name] = *tensor; // the session names the unknown input
     }
+  return feeds;
+}
 
-  std::vector<Tensor> results;
-  Status status = (*session)->run(feeds, results, runOptions);
-  if (!status)
-    return fail(status.getMessage());
-  if (printStats)
-    std::printf("%s", runStats.describe().c_str());
-  if (!tracePath.empty()) {
-    Status written = runStats.writeChromeTrace(tracePath);
-    if (!written)
-      return fail(written.getMessage());
-  }
-  if (!compare.empty()) {
-    // The same inputs, unperturbed and static: the outputs must match bit
-    // for bit.
-    auto plain = makeScheduler(deviceSpecs, {});
-    if (!plain)
-      return fail(plain.getStatus().getMessage());
-    RunOptions reference;
-    reference.scheduler = plain->get();
-    reference.mode = ScheduleMode::Static;
-    std::vector<Tensor> expected;
-    Status s = (*session)->run(feeds, expected, reference);
-    if (!s)
-      return fail(s.getMessage());
-    for (size_t i = 0; i < results.size(); ++i)
-      if (results[i].getByteSize() != expected[i].getByteSize() ||
-          std::memcmp(results[i].data(), expected[i].data(),
-                      results[i].getByteSize()) != 0)
-        return fail("output '" + (*session)->getOutputs()[i].name +
-                    "' differs from an unperturbed static run");
-    std::printf("compare: outputs bit-identical to an unperturbed static "
-                "run\n");
-  }
+/// Runs `feeds` again, unperturbed and static: the outputs must match
+/// `results` bit for bit.
+Status compareWithStaticRun(const Session &session, const Options &options,
+                            const std::map<std::string, Tensor> &feeds,
+                            const std::vector<Tensor> &results) {
+  auto plain = makeScheduler(options.deviceSpecs, {});
+  if (!plain)
+    return plain.getStatus();
+  RunOptions reference;
+  reference.scheduler = plain->get();
+  reference.mode = ScheduleMode::Static;
+  std::vector<Tensor> expected;
+  if (Status s = session.run(feeds, expected, reference); !s)
+    return s;
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].getByteSize() != expected[i].getByteSize() ||
+        std::memcmp(results[i].data(), expected[i].data(),
+                    results[i].getByteSize()) != 0)
+      return Status(StatusCode::Internal,
+                    "output '" + session.getOutputs()[i].name +
+                        "' differs from an unperturbed static run");
+  std::printf("compare: outputs bit-identical to an unperturbed static run\n");
+  return Status::ok();
+}
+
+/// Prints each output's first values and writes it to --output-dir.
+Status reportOutputs(const Session &session, const Options &options,
+                     const std::vector<Tensor> &results) {
   for (size_t i = 0; i < results.size(); ++i) {
-    TensorSpec shown = (*session)->getOutputs()[i];
+    TensorSpec shown = session.getOutputs()[i];
     shown.shape = results[i].getShape();
     printSummary(shown, results[i]);
-    if (!outputDir.empty()) {
-      const std::string &name = (*session)->getOutputs()[i].name;
-      std::string path = outputDir + "/" + name + "." + format;
-      Status written = format == "pb" ? writeTensorProto(path, name, results[i])
-                                      : writeNpy(path, results[i]);
-      if (!written)
-        return fail(written.getMessage());
+    if (options.outputDir.empty())
+      continue;
+    const std::string &name = session.getOutputs()[i].name;
+    std::string path = options.outputDir + "/" + name + "." + options.format;
+    Status written = options.format == "pb"
+                         ? writeTensorProto(path, name, results[i])
+                         : writeNpy(path, results[i]);
+    if (!written)
+      return written;
+  }
+  return Status::ok();
+}
+
+/// --bench: `warmup` untimed runs, then `bench` timed ones; prints the
+/// median and 90th percentile.
+Status benchmark(const Session &session, const Options &options,
+                 const std::map<std::string, Tensor> &feeds,
+                 const RunOptions &runOptions) {
+  std::vector<Tensor> results;
+  std::vector<double> times;
+  for (int i = 0; i < options.warmup; ++i)
+    if (Status s = session.run(feeds, results, runOptions); !s)
+      return s;
+  for (int i = 0; i < options.bench; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    Status s = session.run(feeds, results, runOptions);
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+    if (!s)
+      return s;
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("latency_ms median=%.3f p90=%.3f\n", times[times.size() / 2],
+              times[std::min(times.size() - 1, times.size() * 9 / 10)]);
+  return Status::ok();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options options;
+  bool help = false;
+  if (Status parsed = parseCommandLine(argc, argv, options, help); !parsed)
+    return fail(parsed.getMessage());
+  if (help) {
+    std::printf("usage: %s\n%s", kUsage, kHelp);
+    return 0;
+  }
+  // The CPU code's OpenMP teams (its loops, oneDNN's GEMMs) read this when
+  // the host code first loads their runtimes.
+  if (!options.threads.empty())
+    setenv("OMP_NUM_THREADS", options.threads.c_str(), 1);
+  if (!options.outputDir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.outputDir, error);
+    if (error)
+      return fail("cannot create the output folder " + options.outputDir +
+                  ": " + error.message());
+  }
+  if (isONNXModel(options.model)) {
+    auto compiled = compileToCache(options.model, argv[0]);
+    if (!compiled)
+      return fail(compiled.getStatus().getMessage());
+    options.model = *compiled;
+  }
+  auto session = Session::create(options.model);
+  if (!session)
+    return fail(session.getStatus().getMessage());
+
+  // Asked for before the devices default to the artifact's.
+  bool scheduled = options.isScheduled();
+  // The artifact's devices, else one CPU device per core.
+  if (options.deviceSpecs.empty())
+    options.deviceSpecs = (*session)->getCompiledDevices();
+  if (options.deviceSpecs.empty())
+    for (unsigned d = 0; d < std::max(1u, std::thread::hardware_concurrency());
+         ++d)
+      options.deviceSpecs.push_back("cpu:" + std::to_string(d));
+  std::unique_ptr<Scheduler> scheduler;
+  RunStats runStats;
+  RunOptions runOptions;
+  if (scheduled) {
+    auto made = makeScheduler(options.deviceSpecs, options.faults);
+    if (!made)
+      return fail(made.getStatus().getMessage());
+    scheduler = std::move(*made);
+    runOptions.scheduler = scheduler.get();
+    runOptions.mode = options.schedule == "static" ? ScheduleMode::Static
+                                                   : ScheduleMode::Dynamic;
+    runOptions.stats = &runStats;
+    // Measured times from earlier runs (a missing file starts a new one).
+    if (!options.historyPath.empty()) {
+      Status loaded = scheduler->getHistory().load(options.historyPath);
+      if (!loaded && loaded.getCode() != StatusCode::NotFound)
+        return fail(loaded.getMessage());
     }
   }
-  if (scheduler && !historyPath.empty()) {
-    Status saved = scheduler->getHistory().save(historyPath);
-    if (!saved)
+
+  auto feeds = makeFeeds(**session, options);
+  if (!feeds)
+    return fail(feeds.getStatus().getMessage());
+  std::vector<Tensor> results;
+  if (Status status = (*session)->run(*feeds, results, runOptions); !status)
+    return fail(status.getMessage());
+  if (options.printStats)
+    std::printf("%s", runStats.describe().c_str());
+  if (!options.tracePath.empty())
+    if (Status written = runStats.writeChromeTrace(options.tracePath); !written)
+      return fail(written.getMessage());
+  if (!options.compare.empty())
+    if (Status same = compareWithStaticRun(**session, options, *feeds, results);
+        !same)
+      return fail(same.getMessage());
+  if (Status reported = reportOutputs(**session, options, results); !reported)
+    return fail(reported.getMessage());
+  if (scheduler && !options.historyPath.empty())
+    if (Status saved = scheduler->getHistory().save(options.historyPath);
+        !saved)
       return fail(saved.getMessage());
-  }
-  bool matched = !check || checkOutputs(**session, results, testData);
-  if (bench > 0) {
-    std::vector<double> times;
-    for (int i = 0; i < warmup; ++i)
-      if (Status s = (*session)->run(feeds, results, runOptions); !s)
-        return fail(s.getMessage());
-    for (int i = 0; i < bench; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      Status s = (*session)->run(feeds, results, runOptions);
-      times.push_back(std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
-      if (!s)
-        return fail(s.getMessage());
-    }
-    std::sort(times.begin(), times.end());
-    std::printf("latency_ms median=%.3f p90=%.3f\n", times[times.size() / 2],
-                times[std::min(times.size() - 1, times.size() * 9 / 10)]);
-  }
+  bool matched =
+      !options.check || checkOutputs(**session, results, options.testData);
+  if (options.bench > 0)
+    if (Status timed = benchmark(**session, options, *feeds, runOptions);
+        !timed)
+      return fail(timed.getMessage());
   return matched ? 0 : 1;
 }

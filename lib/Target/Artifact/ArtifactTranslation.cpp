@@ -19,11 +19,9 @@ namespace {
 FailureOr<BinaryOp> requireGPUCode(ModuleOp module, CompiledCode code) {
   if (code.gpu)
     return code.gpu;
-  auto json =
-      module->getAttrOfType<StringAttr>(WeftDialect::getDevicesAttrName());
-  std::string error;
-  auto model = json ? DeviceModel::parse(json.getValue(), "weft.devices", error)
-                    : std::nullopt;
+  auto devices =
+      module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
+  const DeviceModel *model = devices ? &devices.getModel() : nullptr;
   bool hasGPU = model && llvm::any_of(model->getDevices(), [](const auto &d) {
                   return d.kind == DeviceKind::CUDA;
                 });

@@ -96,8 +96,7 @@ std::optional<int64_t> getHostArena(CompiledCode code, StringRef name) {
 
 /// The "value", "bind", "task" and "transfer" lines of the task graph
 /// `main`, in its static order.
-FailureOr<std::string> describeGraph(func::FuncOp main,
-                                     CompiledCode code) {
+FailureOr<std::string> describeGraph(func::FuncOp main, CompiledCode code) {
   std::string lines;
   llvm::DenseMap<Value, int> ids;
   auto number = [&](Value value) -> LogicalResult {
@@ -185,24 +184,19 @@ TaskOp getEntryTask(ModuleOp module, func::FuncOp main) {
 
 } // namespace
 
-FailureOr<std::string> buildManifest(ModuleOp module,
-                                     CompiledCode code) {
+FailureOr<std::string> buildManifest(ModuleOp module, CompiledCode code) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || (!code.host && !code.gpu))
     return module.emitError("the module is not compiled: run the "
                             "weft-compile pipeline on it first");
   std::string manifest = "weft-manifest 1\n";
   if (module->hasAttr(WeftDialect::getListedDevicesAttrName())) {
-    auto json =
-        module->getAttrOfType<StringAttr>(WeftDialect::getDevicesAttrName());
-    std::string error;
-    auto model =
-        json ? DeviceModel::parse(json.getValue(), "weft.devices", error)
-             : std::nullopt;
-    if (!model)
+    auto devices =
+        module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
+    if (!devices)
       return module.emitError("the module lists devices it does not "
-                              "describe: ")
-             << error;
+                              "describe (no weft.devices)");
+    const DeviceModel *model = &devices.getModel();
     std::string names;
     for (const DeviceDescription &device : model->getDevices())
       names += (names.empty() ? "" : ",") + device.name;

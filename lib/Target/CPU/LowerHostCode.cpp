@@ -46,6 +46,7 @@ struct LowerHostCodePass : impl::LowerHostCodePassBase<LowerHostCodePass> {
   }
 
   void getDependentDialects(DialectRegistry &registry) const override {
+    LowerHostCodePassBase::getDependentDialects(registry);
     OpPassManager pipeline(ModuleOp::getOperationName());
     buildCPULoweringPipeline(pipeline, getCodegenOptions());
     pipeline.getDependentDialects(registry);

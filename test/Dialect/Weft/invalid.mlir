@@ -109,3 +109,34 @@ func.func @task_times(%x: tensor<4xf32>) -> tensor<4xf32> {
   %r = weft.task @part on #weft.device<"cpu:0">(%x) {start_us = 5.0 : f64, finish_us = 1.0 : f64} : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A description is verified when it is made: a misspelled field is named,
+// with the field it most likely meant.
+// expected-error @+1 {{#weft.devices: device #0: unknown field 'memory_gbs' (did you mean 'memory_gb'?)}}
+module attributes {weft.devices = #weft.devices<"{\22devices\22: [{\22kind\22: \22cpu\22, \22index\22: 0, \22peak_gflops\22: {\22f32\22: 10}, \22memory_bandwidth_gbps\22: 10, \22memory_gbs\22: 8}]}">} {
+}
+
+// -----
+
+// expected-error @+1 {{attribute 'weft.devices' must be a #weft.devices, got "host"}}
+module attributes {weft.devices = "host"} {
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'weft.makespan' of the weft dialect}}
+module attributes {weft.makespan = 1.0 : f64} {
+}
+
+// -----
+
+// expected-error @+1 {{attribute 'weft.chunk' must be a positive i64 (rows), got 0 : i64}}
+module attributes {weft.chunk = 0 : i64} {
+}
+
+// -----
+
+// expected-error @+1 {{kind must be host-code, gpu-code or weights, got 'object'}}
+weft.binary "object" {data = ""}

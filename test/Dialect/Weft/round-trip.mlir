@@ -31,3 +31,20 @@ func.func @tasks(%x: tensor<4xf32>) -> tensor<4xf32> {
   %r = weft.task @part on #weft.device<"cpu:0">(%x) {start_us = 1.0 : f64, finish_us = 2.5 : f64} : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// A compiled module's artifact sections.
+// CHECK-LABEL: func @binaries
+// CHECK: weft.binary "host-code" {codegen = "openmp", data = "\7FELF", entries = {main_part0 = 64 : i64}, target = "cpu znver5"}
+// CHECK: weft.binary "weights" {data = "\00\01", file = "m.weights"}
+func.func @binaries() {
+  weft.binary "host-code" {codegen = "openmp", data = "\7FELF", entries = {main_part0 = 64 : i64}, target = "cpu znver5"}
+  weft.binary "weights" {data = "\00\01", file = "m.weights"}
+  return
+}
+
+// A device description, verified and kept as its JSON.
+// CHECK-LABEL: func @described
+// CHECK-SAME: d = #weft.devices<"{\22devices\22: [{\22kind\22: \22cpu\22
+func.func @described() attributes {d = #weft.devices<"{\22devices\22: [{\22kind\22: \22cpu\22, \22index\22: 0, \22peak_gflops\22: {\22f32\22: 10}, \22memory_bandwidth_gbps\22: 10, \22memory_gb\22: 8}]}">} {
+  return
+}

@@ -36,8 +36,9 @@ constexpr uint32_t kMaxSections = 4096;
 
 /// What a section holds.
 enum class SectionKind : uint32_t {
-  Manifest = 1, ///< JSON: inputs, outputs, tasks, buffers, placement, costs
-  Target = 2,   ///< JSON: architecture and CPU/GPU features compiled for
+  Manifest = 1, ///< text, one fact per line: inputs, outputs, entry point or
+                ///< tasks and transfers, arenas (docs/artifact.md)
+  Target = 2,   ///< text: the triple and CPU features compiled for
   HostCode = 3, ///< a shared object with the CPU kernels
   Weights = 4,  ///< constant tensors, each at its own aligned offset
   GpuCode = 5,  ///< PTX or cubin for the CUDA kernels

@@ -203,6 +203,7 @@ def LowerHostCodePass : Pass<"weft-lower-host-code", "mlir::ModuleOp"> {
     Option<"openMP", "openmp", "bool", /*default=*/"true",
            "Large loop nests run on an OpenMP team">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 def SerializeHostCodePass
@@ -232,6 +233,7 @@ def SerializeHostCodePass
     Option<"optLevel", "opt-level", "int", /*default=*/"3",
            "LLVM optimization level (0-3)">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 #endif // WEFT_TARGET_CPU_PASSES_TD

@@ -126,6 +126,7 @@ def SerializeCUDACodePass
            "Write the GPU code's constants to this file instead of the "
            "artifact">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 #endif // WEFT_TARGET_CUDA_PASSES_TD

@@ -90,3 +90,33 @@ ChoiceAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "transfer_us must not be negative";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// DevicesAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+DevicesAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
+                    StringRef json) {
+  std::string error;
+  if (!DeviceModel::parse(json, "#weft.devices", error))
+    return emitError() << error;
+  return success();
+}
+
+const DeviceModel &DevicesAttr::getModel() const {
+  return cast<WeftDialect>(getDialect()).getDeviceModel(*this);
+}
+
+const DeviceModel &WeftDialect::getDeviceModel(DevicesAttr devices) {
+  std::lock_guard<std::mutex> lock(deviceModelsMutex);
+  std::unique_ptr<DeviceModel> &model = deviceModels[devices];
+  if (!model) {
+    std::string error;
+    auto parsed = DeviceModel::parse(devices.getJson(), "#weft.devices", error);
+    // Verified when the attribute was made; an unverified one is empty.
+    model = std::make_unique<DeviceModel>(parsed ? std::move(*parsed)
+                                                 : DeviceModel());
+  }
+  return *model;
+}

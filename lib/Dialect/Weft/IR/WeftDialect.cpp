@@ -55,8 +55,8 @@ LogicalResult WeftDialect::verifyOperationAttribute(Operation *op,
     return name == getMakespanAttrName() ? onModule() : success();
   }
   if (name == getDevicesAttrName()) {
-    if (!isa<StringAttr>(value))
-      return fail("a device description (a JSON string)");
+    if (!isa<DevicesAttr>(value))
+      return fail("a #weft.devices");
     return onModule();
   }
   if (name == getChunkAttrName() || name == getBatchAttrName()) {

@@ -13,22 +13,15 @@ using namespace mlir;
 
 namespace weft {
 
-/// The module attribute that holds the description, as JSON.
-static constexpr llvm::StringLiteral kDevicesAttr =
-    WeftDialect::getDevicesAttrName();
-
-std::optional<DeviceModel> getModuleDevices(ModuleOp module) {
-  auto json = module->getAttrOfType<StringAttr>(kDevicesAttr);
-  if (!json) {
+const DeviceModel *getModuleDevices(ModuleOp module) {
+  auto devices =
+      module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
+  if (!devices) {
     module.emitError("no device description: run --weft-devices=<file or "
                      "built-in name> first");
-    return std::nullopt;
+    return nullptr;
   }
-  std::string error;
-  auto model = DeviceModel::parse(json.getValue(), "weft.devices", error);
-  if (!model)
-    module.emitError(error);
-  return model;
+  return &devices.getModel();
 }
 
 func::FuncOp getMainFunction(ModuleOp module, StringRef pass) {
@@ -60,8 +53,8 @@ struct AttachDevicesPass : impl::AttachDevicesPassBase<AttachDevicesPass> {
       getOperation().emitError(error);
       return signalPassFailure();
     }
-    getOperation()->setAttr(kDevicesAttr,
-                            StringAttr::get(&getContext(), model->toJSON()));
+    getOperation()->setAttr(WeftDialect::getDevicesAttrName(),
+                            DevicesAttr::get(&getContext(), model->toJSON()));
     if (list)
       getOperation()->setAttr(WeftDialect::getListedDevicesAttrName(),
                               UnitAttr::get(&getContext()));

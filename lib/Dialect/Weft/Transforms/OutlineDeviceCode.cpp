@@ -83,11 +83,9 @@ void makeEntryPoint(func::FuncOp main, TaskOp task, func::FuncOp callee) {
 /// and (for now) a description without GPUs: the runtime spreads the chunks
 /// over the described devices.
 LogicalResult checkChunkedRun(ModuleOp module, func::FuncOp main) {
-  bool described = module->hasAttr(WeftDialect::getDevicesAttrName());
-  std::optional<DeviceModel> devices =
-      described ? getModuleDevices(module) : std::nullopt;
-  if (described && !devices)
-    return failure();
+  auto attr =
+      module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
+  const DeviceModel *devices = attr ? &attr.getModel() : nullptr;
   bool withGPU =
       devices && llvm::any_of(devices->getDevices(), [](const auto &device) {
         return device.kind != DeviceKind::CPU;

@@ -10,7 +10,7 @@
 // RUN: not weft-opt --weft-devices=%S/Inputs/unknown-field.json %s 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 
 // The description is stored on the module, as JSON, for later passes.
-// CHECK: module attributes {weft.devices = "{
+// CHECK: module attributes {weft.devices = #weft.devices<"{
 // CHECK-SAME: \22kind\22: \22cuda\22
 // H100: \22peak_gflops\22: {
 // H100-SAME: \22f32\22: 67000

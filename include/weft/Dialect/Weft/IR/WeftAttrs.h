@@ -3,6 +3,8 @@
 #ifndef WEFT_DIALECT_WEFT_IR_WEFTATTRS_H
 #define WEFT_DIALECT_WEFT_IR_WEFTATTRS_H
 
+#include "weft/Analysis/DeviceModel.h"
+
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 

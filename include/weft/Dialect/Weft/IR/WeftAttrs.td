@@ -58,4 +58,27 @@ def Weft_ChoiceAttr : Weft_Attr<"Choice", "choice"> {
   let genVerifyDecl = 1;
 }
 
+def Weft_DevicesAttr : Weft_Attr<"Devices", "devices"> {
+  let summary = "a device description: devices, links, network";
+  let description = [{
+    What a description file or built-in name says (docs/placement.md), as
+    its JSON. The description is verified when the attribute is made: an
+    unknown or misspelled field, a kind other than cpu and cuda, a missing
+    rate or link are errors naming them. It is parsed once per context;
+    passes read the `DeviceModel` it holds (`getModel()`).
+
+    ```mlir
+    module attributes {weft.devices = #weft.devices<"{\22devices\22: [ ... ]}">}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"the description as JSON">:$json);
+  let assemblyFormat = "`<` $json `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The described devices and links (parsed on first use, then kept by
+    /// the dialect).
+    const ::weft::DeviceModel &getModel() const;
+  }];
+}
+
 #endif // WEFT_DIALECT_WEFT_IR_WEFTATTRS_TD

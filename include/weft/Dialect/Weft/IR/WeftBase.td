@@ -53,8 +53,13 @@ def Weft_Dialect : Dialect {
     /// On a function of host code: the one entry point of a model run in
     /// chunks (unit).
     static constexpr llvm::StringLiteral getEntryAttrName() { return "weft.entry"; }
+    /// The parsed form of a #weft.devices, parsed on first use.
+    const ::weft::DeviceModel &getDeviceModel(::weft::DevicesAttr devices);
   private:
     void registerAttributes();
+    std::mutex deviceModelsMutex;
+    llvm::DenseMap<mlir::Attribute, std::unique_ptr<::weft::DeviceModel>>
+        deviceModels;
   public:
   }];
 }

@@ -19,9 +19,10 @@ namespace weft {
 #define GEN_PASS_DECL
 #include "weft/Dialect/Weft/Transforms/Passes.h.inc"
 
-/// The device description attached to `module` by --weft-devices; emits an
-/// error on the module and returns nullopt if there is none or it is bad.
-std::optional<DeviceModel> getModuleDevices(mlir::ModuleOp module);
+/// The device description attached to `module` by --weft-devices (parsed
+/// once, held by its #weft.devices); emits an error on the module and
+/// returns null if there is none.
+const DeviceModel *getModuleDevices(mlir::ModuleOp module);
 
 /// The function the placement passes work on (`@main`); emits an error
 /// naming `pass` and returns null if there is none.

@@ -21,6 +21,7 @@ def AttachDevicesPass : Pass<"weft-devices", "mlir::ModuleOp"> {
            "The artifact lists the devices, which the runtime then schedules "
            "on by default (false: one CPU device per core)">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 def PrintCostPass : Pass<"weft-print-cost", "mlir::ModuleOp"> {
@@ -145,6 +146,7 @@ def SpecializeBatchPass : Pass<"weft-specialize-batch", "mlir::ModuleOp"> {
     Option<"splitBatch", "split-batch", "int64_t", /*default=*/"0",
            "Split the fixed batch into this many chunks (0: run whole)">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 def CheckPerSamplePass : Pass<"weft-check-per-sample", "mlir::ModuleOp"> {
@@ -220,6 +222,7 @@ def OutlineDeviceCodePass
            "placed (each function for the device it is placed on) or all "
            "(GPU functions for the CPU too)">
   ];
+  let dependentDialects = ["::weft::WeftDialect"];
 }
 
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_TD

@@ -3,12 +3,13 @@
 // Reading and writing the two files tensors travel in: ONNX's TensorProto
 // (the backend test data's input_N.pb / output_N.pb) and numpy's .npy. The
 // protobuf wire format is read directly, so the runtime needs no protobuf
-// library. Every malformed file is an error naming it, never a crash.
+// library. Every malformed file is an error naming it, never a crash. Tools
+// (weft-run, the test runners) use this library; sessions do not.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WEFT_RUNTIME_SESSION_TENSORFILES_H
-#define WEFT_RUNTIME_SESSION_TENSORFILES_H
+#ifndef WEFT_RUNTIME_TOOLING_TENSORFILES_H
+#define WEFT_RUNTIME_TOOLING_TENSORFILES_H
 
 #include "weft/Runtime/Session/Session.h"
 
@@ -37,4 +38,4 @@ Status compareTensors(const Tensor &got, const Tensor &want, double rtol = 1e-3,
 
 } // namespace weft::runtime
 
-#endif // WEFT_RUNTIME_SESSION_TENSORFILES_H
+#endif // WEFT_RUNTIME_TOOLING_TENSORFILES_H

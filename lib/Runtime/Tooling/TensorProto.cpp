@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "weft/Runtime/Session/TensorFiles.h"
+#include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include <cstring>
 #include <fstream>

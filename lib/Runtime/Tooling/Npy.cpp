@@ -1,6 +1,6 @@
 //===- Npy.cpp - numpy .npy files -----------------------------------------===//
 
-#include "weft/Runtime/Session/TensorFiles.h"
+#include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include <cstdlib>
 #include <cstring>

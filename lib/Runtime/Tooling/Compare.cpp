@@ -1,6 +1,6 @@
 //===- Compare.cpp - ONNX's tolerance comparison of two tensors -----------===//
 
-#include "weft/Runtime/Session/TensorFiles.h"
+#include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include <cmath>
 #include <cstring>
