@@ -29,6 +29,16 @@ CompilePipelineConfig CompilePipelineOptions::get() const {
   return config;
 }
 
+/// The options of a CPU pass that take the code generator's choices.
+template <typename PassOptions>
+static PassOptions withCodegen(const CPUCodegenOptions &codegen) {
+  PassOptions options;
+  options.oneDNN = codegen.oneDNN;
+  options.packedWeights = codegen.packedWeights;
+  options.openMP = codegen.openMP;
+  return options;
+}
+
 void buildPreparePipeline(OpPassManager &pm,
                           const CompilePipelineConfig &config) {
   SpecializeBatchPassOptions batch;
@@ -63,11 +73,8 @@ void buildLowerDevicesPipeline(OpPassManager &pm,
   LowerCUDACodePassOptions cuda;
   cuda.emulate = config.emulateGPU;
   pm.addPass(createLowerCUDACodePass(cuda));
-  LowerHostCodePassOptions host;
-  host.oneDNN = config.codegen.oneDNN;
-  host.packedWeights = config.codegen.packedWeights;
-  host.openMP = config.codegen.openMP;
-  pm.addPass(createLowerHostCodePass(host));
+  pm.addPass(createLowerHostCodePass(
+      withCodegen<LowerHostCodePassOptions>(config.codegen)));
 }
 
 void buildSerializePipeline(OpPassManager &pm,
@@ -75,10 +82,7 @@ void buildSerializePipeline(OpPassManager &pm,
   SerializeCUDACodePassOptions cuda;
   cuda.weightsFile = config.weightsFile;
   pm.addPass(createSerializeCUDACodePass(cuda));
-  SerializeHostCodePassOptions host;
-  host.oneDNN = config.codegen.oneDNN;
-  host.packedWeights = config.codegen.packedWeights;
-  host.openMP = config.codegen.openMP;
+  auto host = withCodegen<SerializeHostCodePassOptions>(config.codegen);
   host.optLevel = config.codegen.optLevel;
   pm.addPass(createSerializeHostCodePass(host));
 }

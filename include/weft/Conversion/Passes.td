@@ -11,9 +11,13 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp
     Rewrites the onnx ops the CPU code generator supports into upstream
     dialects on tensors (elementwise work as linalg.generic with numpy
     broadcasting, MatMul and Gemm as linalg contractions, constants as
-    arith.constant, reshapes and transposes as tensor and linalg ops). An op
-    with no lowering is an error naming the node:
-    `unsupported op X (opset N) on device cpu`.
+    arith.constant, reshapes and transposes as tensor and linalg ops), as a
+    dialect conversion: unsigned integer types become signless first
+    (`makeUnsignedSignless`), then `applyPartialConversion` with the
+    patterns of every op family (each behind its own `populate...Patterns`,
+    weft/Conversion/ONNXToLinalg/ONNXToLinalg.h) to
+    `configureONNXToLinalgTarget`. An op with no lowering is an error naming
+    the node: `unsupported op X (opset N) on device cpu`.
   }];
   let options = [
     Option<"winograd", "winograd", "bool", /*default=*/"true",
@@ -22,7 +26,12 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "mlir::func::FuncOp
     Option<"transposeSmallConvolutions", "transpose-small-convolutions",
            "bool", /*default=*/"true",
            "Compute convolutions of one image with at most 64 output "
-           "positions and a constant filter as the transposed product">
+           "positions and a constant filter as the transposed product">,
+    ListOption<"families", "families", "std::string",
+               "Only these op families' patterns (all when empty): "
+               "elementwise, matmul, data, indexing, quantization, scan, "
+               "scatter, rearrange, softmax, reduction, arg-reduction, "
+               "cast-concat, conv-pool, normalization">
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",

@@ -3,6 +3,8 @@
 #ifndef WEFT_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
 #define WEFT_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
 
+#include "weft/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -73,9 +75,11 @@ bool isUnsignedOperandOp(mlir::Operation *op);
 bool isUnsignedOperand(mlir::Operation *op, unsigned index);
 bool isUnsignedResultOp(mlir::Operation *op);
 
-/// Replaces every unsigned integer element type in `func` by the signless
-/// type of its width, marking the onnx ops that used them.
-mlir::LogicalResult makeUnsignedSignless(mlir::func::FuncOp func);
+/// Whether an operand or result of `op` has unsigned integer elements
+/// (makeUnsignedSignless has not run): the patterns leave such ops alone.
+bool hasUnsignedTypes(mlir::Operation *op);
+constexpr const char *kUnsignedNotLowered =
+    "unsigned integer types: makeUnsignedSignless has not run";
 
 } // namespace weft
 

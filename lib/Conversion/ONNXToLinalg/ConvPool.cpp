@@ -374,6 +374,8 @@ struct ConvToGeneric : OpRewritePattern<ONNXConvOp> {
 
   LogicalResult matchAndRewrite(ONNXConvOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     Window w;
     if (const char *why = whyNotLowered(op, w))
       return rewriter.notifyMatchFailure(op, why);
@@ -506,6 +508,8 @@ struct PoolToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto xType = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     auto yType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!xType || !yType || !xType.hasStaticShape() ||
@@ -723,6 +727,8 @@ struct ConvTransposeToGeneric : OpRewritePattern<ONNXConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConvTransposeOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     if (!isStaticFloatConv(op.getX(), op.getW(), op.getY()))
       return rewriter.notifyMatchFailure(op, "not a static float conv");
     auto xType = cast<RankedTensorType>(op.getX().getType());
@@ -868,6 +874,8 @@ struct GlobalPoolToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto xType = dyn_cast<RankedTensorType>(op.getX().getType());
     auto yType = dyn_cast<RankedTensorType>(op.getType());
     if (!xType || !yType || !xType.hasStaticShape() ||

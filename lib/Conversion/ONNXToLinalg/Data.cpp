@@ -20,6 +20,8 @@ struct ConstantToArith : OpRewritePattern<ONNXConstantOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXConstantOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     ElementsAttr value = getConstantOpValue(op);
     auto typed = dyn_cast_or_null<TypedAttr>(value);
     if (!typed || isa<SparseElementsAttr>(value) ||
@@ -35,6 +37,8 @@ struct EraseUnusedNoValue : OpRewritePattern<ONNXNoValueOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXNoValueOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     if (!op->use_empty())
       return failure();
     rewriter.eraseOp(op);
@@ -48,6 +52,8 @@ struct StaticReshape : RewritePattern {
       : RewritePattern(opName, 1, context) {}
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     if (!isa<ONNXReshapeOp, ONNXFlattenOp, ONNXSqueezeOp, ONNXUnsqueezeOp>(op))
       return failure();
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
@@ -65,6 +71,8 @@ struct TransposeToLinalg : OpRewritePattern<ONNXTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXTransposeOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto inputType = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!inputType || !resultType || !resultType.hasStaticShape())
@@ -88,6 +96,8 @@ struct IdentityToInput : OpRewritePattern<ONNXIdentityOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXIdentityOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     if (op.getInput().getType() != op.getType())
       return failure();
     rewriter.replaceOp(op, op.getInput());

@@ -540,6 +540,8 @@ struct ElementwiseToGeneric : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     ScalarBuilder build = getScalarBuilder(op);
     if (!build || op->getNumResults() != 1)
       return failure();

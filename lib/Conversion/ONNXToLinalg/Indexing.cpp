@@ -33,6 +33,8 @@ struct GatherToLinalg : OpRewritePattern<ONNXGatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXGatherOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
     auto indicesType = dyn_cast<RankedTensorType>(op.getIndices().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
@@ -83,6 +85,8 @@ struct GatherElementsToLinalg : OpRewritePattern<ONNXGatherElementsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXGatherElementsOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!dataType || !resultType || !dataType.hasStaticShape() ||
@@ -124,6 +128,8 @@ struct TriluToLinalg : OpRewritePattern<ONNXTriluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXTriluOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
     if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
         type != op.getType())
@@ -174,6 +180,8 @@ struct DropoutToIdentity : OpRewritePattern<ONNXDropoutOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXDropoutOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     Value training = op.getTrainingMode();
     if (!isa<NoneType>(training.getType())) {
       auto constant = training.getDefiningOp<ONNXConstantOp>();
@@ -207,6 +215,8 @@ struct EyeLikeToLinalg : OpRewritePattern<ONNXEyeLikeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXEyeLikeOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !type.hasStaticShape() || type.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "not a static matrix");
@@ -241,6 +251,8 @@ struct BlockRearrangeToLinalg : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
     auto type = dyn_cast<RankedTensorType>(op.getType());
     if (!inType || !type || !inType.hasStaticShape() ||

@@ -98,6 +98,8 @@ struct MatMulToContraction : OpRewritePattern<ONNXMatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXMatMulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto aType = dyn_cast<RankedTensorType>(op.getA().getType());
     auto bType = dyn_cast<RankedTensorType>(op.getB().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
@@ -141,6 +143,8 @@ struct GemmToContraction : OpRewritePattern<ONNXGemmOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXGemmOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!resultType || resultType.getRank() != 2 ||
         !isa<FloatType>(resultType.getElementType()))
@@ -294,6 +298,8 @@ struct EinsumToContraction : OpRewritePattern<ONNXEinsumOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXEinsumOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!resultType || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "result not static");

@@ -26,6 +26,8 @@ struct ClipToGeneric : OpRewritePattern<ONNXClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXClipOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     if (isFusedIntoProducer(op))
       return rewriter.notifyMatchFailure(op, "computed by its producer");
     auto type = dyn_cast<RankedTensorType>(op.getType());
@@ -82,6 +84,8 @@ struct LayerNormToLinalg : OpRewritePattern<ONNXLayerNormalizationOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXLayerNormalizationOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getX().getType());
     if (!type || !type.hasStaticShape() ||
         !isa<FloatType>(type.getElementType()))
@@ -224,6 +228,8 @@ struct InstanceNormToLinalg : OpRewritePattern<ONNXInstanceNormalizationOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXInstanceNormalizationOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
     if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
         !isa<FloatType>(type.getElementType()) || type != op.getType())
@@ -310,6 +316,8 @@ struct BatchNormToLinalg : OpRewritePattern<ONNXBatchNormalizationOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXBatchNormalizationOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getX().getType());
     if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
         !isa<FloatType>(type.getElementType()) || type != op.getY().getType())
@@ -359,6 +367,8 @@ struct LRNToLinalg : OpRewritePattern<ONNXLRNOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXLRNOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getX().getType());
     if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
         !isa<FloatType>(type.getElementType()) || type != op.getType())

@@ -82,6 +82,8 @@ struct QuantizeLinearToLinalg : OpRewritePattern<ONNXQuantizeLinearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXQuantizeLinearOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     auto intType = resultType
                        ? dyn_cast<IntegerType>(resultType.getElementType())
@@ -126,6 +128,8 @@ struct DequantizeLinearToLinalg : OpRewritePattern<ONNXDequantizeLinearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXDequantizeLinearOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!resultType || !isa<FloatType>(resultType.getElementType()) ||
         !getElementTypeOrSelf(op.getX().getType()).isSignlessInteger())

@@ -51,6 +51,8 @@ struct PadToLinalg : OpRewritePattern<ONNXPadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXPadOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !type.hasStaticShape() ||
@@ -115,6 +117,8 @@ template <typename OpTy> struct RepeatToLinalg : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !type.hasStaticShape() ||
@@ -156,6 +160,8 @@ struct SliceToLinalg : OpRewritePattern<ONNXSliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXSliceOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !type.hasStaticShape() ||

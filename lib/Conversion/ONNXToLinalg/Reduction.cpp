@@ -72,6 +72,8 @@ struct ReduceToLinalg : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     std::optional<Kind> kind =
         llvm::StringSwitch<std::optional<Kind>>(op->getName().getStringRef())
             .Case("onnx.ReduceSum", Kind::Sum)
@@ -217,6 +219,8 @@ struct ArgReduceToLinalg : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !type.hasStaticShape() ||

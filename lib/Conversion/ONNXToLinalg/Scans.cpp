@@ -39,6 +39,8 @@ struct CumSumToLinalg : OpRewritePattern<ONNXCumSumOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXCumSumOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getX().getType());
     auto axisType = dyn_cast<RankedTensorType>(op.getAxis().getType());
     if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
@@ -116,6 +118,8 @@ struct HardmaxToLinalg : OpRewritePattern<ONNXHardmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXHardmaxOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
     if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
         type != op.getType() || !isa<FloatType>(type.getElementType()))

@@ -62,6 +62,8 @@ struct ScatterElementsToLinalg : OpRewritePattern<ONNXScatterElementsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXScatterElementsOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     if (!type || !isStatic(op.getData()) || !isStatic(op.getUpdates()) ||
         !isStatic(op.getIndices()) || type != op.getType() ||
@@ -131,6 +133,8 @@ struct ScatterNDToLinalg : OpRewritePattern<ONNXScatterNDOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXScatterNDOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getData().getType());
     if (!type || !isStatic(op.getData()) || !isStatic(op.getUpdates()) ||
         !isStatic(op.getIndices()) || type != op.getType() ||
@@ -203,6 +207,8 @@ struct GatherNDToLinalg : OpRewritePattern<ONNXGatherNDOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ONNXGatherNDOp op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
     auto indicesType = dyn_cast<RankedTensorType>(op.getIndices().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());

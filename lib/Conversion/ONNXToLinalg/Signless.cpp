@@ -41,6 +41,12 @@ static Attribute retypeConstant(Attribute value, ShapedType type) {
   return nullptr;
 }
 
+bool hasUnsignedTypes(Operation *op) {
+  auto isUnsigned = [](Type type) { return dropSignedness(type) != type; };
+  return llvm::any_of(op->getOperandTypes(), isUnsigned) ||
+         llvm::any_of(op->getResultTypes(), isUnsigned);
+}
+
 bool isUnsignedOperandOp(Operation *op) {
   auto marks = op->getAttrOfType<DenseBoolArrayAttr>(kUnsignedOperandsAttr);
   return marks && llvm::is_contained(marks.asArrayRef(), true);

@@ -29,6 +29,8 @@ struct SoftmaxToLinalg : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if (hasUnsignedTypes(op))
+      return rewriter.notifyMatchFailure(op, kUnsignedNotLowered);
     auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
     if (!type || !type.hasStaticShape() ||
         !isa<FloatType>(type.getElementType()))

@@ -8,8 +8,17 @@
 #ifndef WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
 #define WEFT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "llvm/ADT/StringSet.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ConversionTarget;
+} // namespace mlir
 
 namespace weft {
 
@@ -30,9 +39,41 @@ struct ONNXToLinalgOptions {
   bool transposeSmallConvolutions = true;
 };
 
-/// Every onnx-to-linalg pattern.
+/// Every onnx-to-linalg pattern, all families. The patterns leave alone ops
+/// with unsigned integer types: run makeUnsignedSignless on the function
+/// first (convertONNXToLinalg does), so that they pick the unsigned
+/// operations instead of computing with a signed meaning.
 void populateONNXToLinalgConversionPatterns(
     mlir::RewritePatternSet &patterns, const ONNXToLinalgOptions &options = {});
+
+/// The patterns of the families named (getONNXOpFamilies); fails, setting
+/// `unknown`, on a name that is none.
+mlir::LogicalResult populateONNXToLinalgConversionPatterns(
+    mlir::RewritePatternSet &patterns, llvm::ArrayRef<std::string> families,
+    const ONNXToLinalgOptions &options, std::string &unknown);
+
+/// The op families, each a populate function below: "elementwise",
+/// "matmul", "data", ...
+std::vector<std::string> getONNXOpFamilies();
+
+/// What is legal once onnx ops are lowered: linalg, tensor, arith, math,
+/// scf, func, bufferization, and onnx.NoValue (read by ops not lowered).
+/// onnx ops are left unknown, so that a partial conversion collects those no
+/// pattern lowers.
+void configureONNXToLinalgTarget(mlir::ConversionTarget &target);
+
+/// Replaces every unsigned integer element type in `func` by the signless
+/// type of its width, marking the onnx ops that used them (their patterns
+/// then pick the unsigned operations: divui, cmpi ult, uitofp, ...).
+mlir::LogicalResult makeUnsignedSignless(mlir::func::FuncOp func);
+
+/// The whole lowering of `func`: makeUnsignedSignless, then a partial
+/// conversion with `patterns` (populateONNXToLinalgConversionPatterns) to
+/// configureONNXToLinalgTarget; an onnx op left is an error naming it
+/// (`unsupported op X (opset N) on device cpu`).
+mlir::LogicalResult
+convertONNXToLinalg(mlir::func::FuncOp func,
+                    const mlir::FrozenRewritePatternSet &patterns);
 
 /// The onnx op names (without the dialect prefix, e.g. "Conv") for which
 /// populateONNXToLinalgConversionPatterns has at least one pattern.

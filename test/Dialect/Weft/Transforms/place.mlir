@@ -22,8 +22,11 @@
 // MINCUT: onnx.MatMul{{.*}}weft.device = #weft.device<"cuda:0">
 // MINCUT-SAME: strategy = "min-cut"
 // MINCUT: onnx.Relu{{.*}}weft.device = #weft.device<"cpu:0">
-// CHAIN: onnx.MatMul{{.*}}weft.device = #weft.device<"{{cpu|cuda}}:0">
+// Chain-dp cuts the rank order (MatMul, Relu) into one stage per device:
+// the MatMul's on the GPU, the Relu's back where the outputs live.
+// CHAIN: onnx.MatMul{{.*}}weft.device = #weft.device<"cuda:0">
 // CHAIN-SAME: strategy = "chain-dp"
+// CHAIN: onnx.Relu{{.*}}weft.device = #weft.device<"cpu:0">
 
 // A description of CPUs only with single-on-cpu-only: everything on the
 // first (weft-compile's CPU devices share batch chunks instead); with a GPU
