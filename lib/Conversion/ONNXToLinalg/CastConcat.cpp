@@ -107,12 +107,27 @@ struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
     int64_t rank = type.getRank(), axis = op.getAxis();
     if (axis < 0)
       axis += rank;
-    SmallVector<Value> pieces;
-    int64_t offset = 0;
+    int64_t covered = 0;
     for (Value result : op->getResults()) {
       auto pieceType = dyn_cast<RankedTensorType>(result.getType());
       if (!pieceType || !pieceType.hasStaticShape())
         return rewriter.notifyMatchFailure(op, "output not static");
+      covered += pieceType.getDimSize(axis);
+    }
+    if (covered != type.getDimSize(axis))
+      return rewriter.notifyMatchFailure(op, "pieces do not cover the axis");
+    SmallVector<Value> pieces;
+    int64_t offset = 0;
+    for (Value result : op->getResults()) {
+      auto pieceType = cast<RankedTensorType>(result.getType());
+      // An empty piece reads nothing (a slice at the end would be out of
+      // bounds of an empty input).
+      if (pieceType.getNumElements() == 0) {
+        pieces.push_back(tensor::EmptyOp::create(rewriter, op.getLoc(),
+                                                 pieceType.getShape(),
+                                                 pieceType.getElementType()));
+        continue;
+      }
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
           strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = rewriter.getIndexAttr(offset);
@@ -123,8 +138,6 @@ struct SplitToExtracts : OpRewritePattern<ONNXSplitOp> {
                                                       offsets, sizes, strides));
       offset += pieceType.getDimSize(axis);
     }
-    if (offset != type.getDimSize(axis))
-      return rewriter.notifyMatchFailure(op, "pieces do not cover the axis");
     rewriter.replaceOp(op, pieces);
     return success();
   }

@@ -48,8 +48,7 @@ const ONNXOpFamily kFamilies[] = {
     {"rearrange", withoutOptions<populateONNXRearrangeToLinalgPatterns>},
     {"softmax", withoutOptions<populateONNXSoftmaxToLinalgPatterns>},
     {"reduction", withoutOptions<populateONNXReductionToLinalgPatterns>},
-    {"arg-reduction",
-     withoutOptions<populateONNXArgReductionToLinalgPatterns>},
+    {"arg-reduction", withoutOptions<populateONNXArgReductionToLinalgPatterns>},
     {"cast-concat", withoutOptions<populateONNXCastConcatToLinalgPatterns>},
     {"conv-pool", populateONNXConvPoolToLinalgPatterns},
     {"normalization",
@@ -154,8 +153,7 @@ struct ConvertONNXToLinalgPass
                                                         unknown)))
         return emitError(UnknownLoc::get(context))
                << "convert-onnx-to-linalg: unknown op family '" << unknown
-               << "' (known: " << llvm::join(getONNXOpFamilies(), ", ")
-               << ")";
+               << "' (known: " << llvm::join(getONNXOpFamilies(), ", ") << ")";
     }
     patterns = std::move(set);
     return success();
