@@ -13,6 +13,9 @@ suite() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 }
 
+echo "== C++ sources clang-formatted"
+suite bash scripts/check-format.sh
+
 echo "== lit and FileCheck tests"
 suite cmake --build "$build" --target check-weft-lit -j2
 
