@@ -73,12 +73,6 @@ void setDefaultEfficiency(DeviceDescription &device) {
     device.efficiency.try_emplace(kind, value);
 }
 
-std::string deviceName(DeviceKind kind, int64_t index, int64_t node) {
-  std::string name =
-      (kind == DeviceKind::CPU ? "cpu:" : "cuda:") + std::to_string(index);
-  return node == 0 ? name : "n" + std::to_string(node) + "/" + name;
-}
-
 /// Reads the fields of one JSON object with errors that say where.
 class FieldReader {
 public:
@@ -209,6 +203,24 @@ bool parseLink(const json::Object &object, std::string where,
 
 } // namespace
 
+StringRef getDeviceKindName(DeviceKind kind) {
+  return kind == DeviceKind::CPU ? "cpu" : "cuda";
+}
+
+std::optional<DeviceKind> parseDeviceKind(StringRef name) {
+  if (name == "cpu")
+    return DeviceKind::CPU;
+  if (name == "cuda")
+    return DeviceKind::CUDA;
+  return std::nullopt;
+}
+
+std::string getDeviceName(DeviceKind kind, int64_t index, int64_t node) {
+  std::string name =
+      (getDeviceKindName(kind) + ":").str() + std::to_string(index);
+  return node == 0 ? name : "n" + std::to_string(node) + "/" + name;
+}
+
 std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
                                               std::string &error) {
   Expected<json::Value> root = json::parse(text);
@@ -253,15 +265,16 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
     FieldReader read(*d, where, error);
     if (!read.string("kind", kind, true))
       return std::nullopt;
-    if (kind != "cpu" && kind != "cuda") {
+    std::optional<DeviceKind> parsedKind = parseDeviceKind(kind);
+    if (!parsedKind) {
       read.fail("unknown kind '" + kind + "' (expected cpu or cuda)");
       return std::nullopt;
     }
-    device.kind = kind == "cpu" ? DeviceKind::CPU : DeviceKind::CUDA;
+    device.kind = *parsedKind;
     if (!read.integer("index", device.index, true) ||
         !read.integer("node", device.node, false))
       return std::nullopt;
-    device.name = deviceName(device.kind, device.index, device.node);
+    device.name = getDeviceName(device.kind, device.index, device.node);
     FieldReader named(*d, source.str() + ": device '" + device.name + "'",
                       error);
     if (!named.numberMap("peak_gflops", device.peakFlops, true, kGiga) ||

@@ -22,6 +22,15 @@ namespace weft {
 /// The kinds of device Weft generates code for.
 enum class DeviceKind { CPU, CUDA };
 
+/// "cpu" or "cuda", as descriptions and device names spell a kind.
+llvm::StringRef getDeviceKindName(DeviceKind kind);
+
+/// The kind spelled `name`, or nullopt.
+std::optional<DeviceKind> parseDeviceKind(llvm::StringRef name);
+
+/// "cpu:0", or "n2/cuda:1" on a node other than 0.
+std::string getDeviceName(DeviceKind kind, int64_t index, int64_t node);
+
 /// One device.
 struct DeviceDescription {
   /// "cpu:0", or "n2/cuda:1" on a node other than 0.

@@ -26,18 +26,12 @@ void WeftDialect::registerAttributes() {
 //===----------------------------------------------------------------------===//
 
 std::string DeviceAttr::getName() const {
-  std::string name = getKind().str() + ":" + std::to_string(getIndex());
-  if (getNode() != 0)
-    name = "n" + std::to_string(getNode()) + "/" + name;
-  return name;
+  return getDeviceName(getKind(), getIndex(), getNode());
 }
 
 LogicalResult
 DeviceAttr::verify(llvm::function_ref<InFlightDiagnostic()> emitError,
-                   StringRef kind, int64_t index, int64_t node) {
-  if (kind != "cpu" && kind != "cuda")
-    return emitError() << "unknown device kind '" << kind
-                       << "' (expected cpu or cuda)";
+                   DeviceKind kind, int64_t index, int64_t node) {
   if (index < 0 || node < 0)
     return emitError() << "device index and node must not be negative";
   return success();
@@ -61,12 +55,18 @@ Attribute DeviceAttr::parse(AsmParser &parser, Type) {
         << "expected a device name like \"cuda:0\", got \"" << name << "\"";
     return {};
   }
+  std::optional<DeviceKind> parsedKind = parseDeviceKind(kind);
+  if (!parsedKind) {
+    parser.emitError(parser.getNameLoc())
+        << "unknown device kind '" << kind << "' (expected cpu or cuda)";
+    return {};
+  }
   return getChecked([&] { return parser.emitError(parser.getNameLoc()); },
-                    parser.getContext(), kind, index, node);
+                    parser.getContext(), *parsedKind, index, node);
 }
 
 void DeviceAttr::print(AsmPrinter &printer) const {
-  printer << "<\"" << getKind() << ":" << getIndex() << "\"";
+  printer << "<\"" << getDeviceKindName(getKind()) << ":" << getIndex() << "\"";
   if (getNode() != 0)
     printer << ", node = " << getNode();
   printer << ">";

@@ -32,8 +32,7 @@ func::FuncOp getMainFunction(ModuleOp module, StringRef pass) {
 }
 
 DeviceAttr getDeviceAttr(MLIRContext *context, const DeviceDescription &d) {
-  return DeviceAttr::get(context, d.kind == DeviceKind::CPU ? "cpu" : "cuda",
-                         d.index, d.node);
+  return DeviceAttr::get(context, d.kind, d.index, d.node);
 }
 
 std::string getReportName(Operation *op) {

@@ -33,7 +33,7 @@ TaskOp getSingleHostTask(func::FuncOp main) {
   if (!llvm::hasSingleElement(tasks) || !main.getOps<TransferOp>().empty())
     return nullptr;
   TaskOp task = *tasks.begin();
-  if (task.getDevice().getKind() != "cpu")
+  if (task.getDevice().getKind() != DeviceKind::CPU)
     return nullptr;
   if (!llvm::all_of(task.getInputs(),
                     [](Value v) { return isa<BlockArgument>(v); }))
@@ -141,19 +141,15 @@ struct OutlineDeviceCodePass
             << task.getCallee() << ", which has no body to compile";
         return signalPassFailure();
       }
-      StringRef kind = task.getDevice().getKind();
-      if (kind == "cpu") {
+      switch (task.getDevice().getKind()) {
+      case DeviceKind::CPU:
         host.insert(callee);
-      } else if (kind == "cuda") {
+        break;
+      case DeviceKind::CUDA:
         cuda.insert(callee);
         if (variants == "all")
           host.insert(callee);
-      } else {
-        task.emitOpError("runs on ")
-            << task.getDevice().getName()
-            << ", which needs code generation Weft does not have (CPU and "
-               "CUDA only)";
-        return signalPassFailure();
+        break;
       }
     }
     auto outline = [&](const llvm::SetVector<func::FuncOp> &functions,

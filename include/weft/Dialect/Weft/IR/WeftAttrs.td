@@ -10,7 +10,8 @@ def Weft_DeviceAttr : Weft_Attr<"Device", "device"> {
   let summary = "a device of a cluster: kind, index and node";
   let description = [{
     A device is named like the device descriptions name it: its kind (`cpu`
-    or `cuda`) and index on its node, and the node (machine) for clusters.
+    or `cuda`, the `DeviceKind` enum) and index on its node, and the node
+    (machine) for clusters.
 
     ```mlir
     #weft.device<"cuda:0">            // node 0
@@ -18,7 +19,7 @@ def Weft_DeviceAttr : Weft_Attr<"Device", "device"> {
     ```
   }];
   let parameters = (ins
-    StringRefParameter<"device kind (cpu or cuda)">:$kind,
+    "::weft::DeviceKind":$kind,
     "int64_t":$index,
     DefaultValuedParameter<"int64_t", "0">:$node);
   let hasCustomAssemblyFormat = 1;

@@ -203,7 +203,6 @@ def OutlineDeviceCodePass
     is absent. A graph of one CPU task that computes the outputs from the
     inputs becomes one entry point taking every input and output in order
     (the runtime calls it once per chunk of a batch, marked `weft.entry`).
-    A device kind that has no code generator is an error naming the device.
 
     ```mlir
     module {
