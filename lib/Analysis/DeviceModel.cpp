@@ -157,32 +157,34 @@ private:
 constexpr double kGiga = 1e9;
 constexpr double kMicro = 1e-6;
 
-/// Fails with an error naming the first field of `object` that is not in
-/// `known`, and the known field closest to it: a misspelled field would
-/// otherwise be ignored silently.
+/// Fails with an error naming the first (in sorted order) field of `object`
+/// that is not in `known`, and the known field closest to it: a misspelled
+/// field would otherwise be ignored silently.
 bool checkFields(const json::Object &object, ArrayRef<StringRef> known,
                  const std::string &where, std::string &error) {
-  for (const auto &entry : object) {
-    StringRef field = entry.first;
-    if (llvm::is_contained(known, field))
-      continue;
-    StringRef closest;
-    unsigned best = ~0u;
-    for (StringRef candidate : known) {
-      unsigned distance = field.edit_distance(candidate);
-      if (distance < best) {
-        best = distance;
-        closest = candidate;
-      }
+  SmallVector<StringRef> unknown;
+  for (const auto &entry : object)
+    if (!llvm::is_contained(known, StringRef(entry.first)))
+      unknown.push_back(entry.first);
+  if (unknown.empty())
+    return true;
+  llvm::sort(unknown);
+  StringRef field = unknown.front();
+  StringRef closest;
+  unsigned best = ~0u;
+  for (StringRef candidate : known) {
+    unsigned distance = field.edit_distance(candidate);
+    if (distance < best) {
+      best = distance;
+      closest = candidate;
     }
-    error = where + ": unknown field '" + field.str() + "'";
-    if (best <= std::max<size_t>(2, field.size() / 3))
-      error += " (did you mean '" + closest.str() + "'?)";
-    else
-      error += " (known: " + llvm::join(known, ", ") + ")";
-    return false;
   }
-  return true;
+  error = where + ": unknown field '" + field.str() + "'";
+  if (best <= std::max<size_t>(2, field.size() / 3))
+    error += " (did you mean '" + closest.str() + "'?)";
+  else
+    error += " (known: " + llvm::join(known, ", ") + ")";
+  return false;
 }
 
 bool parseLink(const json::Object &object, std::string where,
@@ -374,6 +376,12 @@ std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
   if (model.name.empty())
     model.name = source.str();
   return model;
+}
+
+bool DeviceModel::hasDeviceOfKind(DeviceKind kind) const {
+  return llvm::any_of(devices, [&](const DeviceDescription &device) {
+    return device.kind == kind;
+  });
 }
 
 int DeviceModel::findDevice(StringRef deviceName) const {

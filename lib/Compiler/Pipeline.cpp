@@ -22,21 +22,9 @@ CompilePipelineConfig CompilePipelineOptions::get() const {
   config.splitBatch = splitBatch;
   config.emulateGPU = emulateGPU;
   config.weightsFile = weightsFile;
-  config.codegen.oneDNN = oneDNN;
-  config.codegen.packedWeights = packedWeights;
-  config.codegen.openMP = openMP;
+  config.codegen = readCodegenOptions(*this);
   config.codegen.optLevel = optLevel;
   return config;
-}
-
-/// The options of a CPU pass that take the code generator's choices.
-template <typename PassOptions>
-static PassOptions withCodegen(const CPUCodegenOptions &codegen) {
-  PassOptions options;
-  options.oneDNN = codegen.oneDNN;
-  options.packedWeights = codegen.packedWeights;
-  options.openMP = codegen.openMP;
-  return options;
 }
 
 void buildPreparePipeline(OpPassManager &pm,
@@ -73,8 +61,9 @@ void buildLowerDevicesPipeline(OpPassManager &pm,
   LowerCUDACodePassOptions cuda;
   cuda.emulate = config.emulateGPU;
   pm.addPass(createLowerCUDACodePass(cuda));
-  pm.addPass(createLowerHostCodePass(
-      withCodegen<LowerHostCodePassOptions>(config.codegen)));
+  LowerHostCodePassOptions host;
+  writeCodegenOptions(config.codegen, host);
+  pm.addPass(createLowerHostCodePass(host));
 }
 
 void buildSerializePipeline(OpPassManager &pm,
@@ -82,7 +71,8 @@ void buildSerializePipeline(OpPassManager &pm,
   SerializeCUDACodePassOptions cuda;
   cuda.weightsFile = config.weightsFile;
   pm.addPass(createSerializeCUDACodePass(cuda));
-  auto host = withCodegen<SerializeHostCodePassOptions>(config.codegen);
+  SerializeHostCodePassOptions host;
+  writeCodegenOptions(config.codegen, host);
   host.optLevel = config.codegen.optLevel;
   pm.addPass(createSerializeHostCodePass(host));
 }

@@ -1,7 +1,6 @@
 //===- Placement.cpp - Where a model's ops would run, and why -------------===//
 
 #include "weft/Compiler/Placement.h"
-#include "weft/Analysis/CostModel.h"
 #include "weft/Compiler/Compile.h"
 #include "weft/Dialect/ONNX/IR/ONNXOps.h"
 #include "weft/Dialect/ONNX/Transforms/Passes.h"
@@ -24,8 +23,6 @@ std::string placeModel(const std::string &modelPath, const std::string &devices,
                        const std::string &strategy, PlacementReport &report) {
   DialectRegistry registry;
   registerCompilerDialects(registry);
-  registry.insert<WeftDialect>();
-  registerONNXCostModels(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   std::string errors;

@@ -39,6 +39,10 @@ protected:
                      linalg::LinalgDialect, tensor::TensorDialect,
                      arith::ArithDialect, math::MathDialect, scf::SCFDialect>();
   }
+  /// The unsigned division, parsed.
+  OwningOpRef<ModuleOp> parseDivision() {
+    return parseSourceString<ModuleOp>(kUnsignedDivision, &context);
+  }
   /// Counts the ops of `module` named `name`.
   static int count(ModuleOp module, StringRef name) {
     int n = 0;
@@ -50,8 +54,7 @@ protected:
 };
 
 TEST_F(ConversionTest, PatternsAloneLeaveUnsignedOpsAlone) {
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(kUnsignedDivision, &context);
+  OwningOpRef<ModuleOp> module = parseDivision();
   ASSERT_TRUE(module);
   RewritePatternSet patterns(&context);
   weft::populateONNXToLinalgConversionPatterns(patterns);
@@ -62,8 +65,7 @@ TEST_F(ConversionTest, PatternsAloneLeaveUnsignedOpsAlone) {
 }
 
 TEST_F(ConversionTest, ConversionMakesUnsignedSignlessFirst) {
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(kUnsignedDivision, &context);
+  OwningOpRef<ModuleOp> module = parseDivision();
   ASSERT_TRUE(module);
   RewritePatternSet set(&context);
   weft::populateONNXToLinalgConversionPatterns(set);

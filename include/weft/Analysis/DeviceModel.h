@@ -95,6 +95,8 @@ public:
   const std::vector<LinkDescription> &getLinks() const { return links; }
   /// Index of the device called `name`, or -1.
   int findDevice(llvm::StringRef name) const;
+  /// Whether a device of `kind` is described.
+  bool hasDeviceOfKind(DeviceKind kind) const;
 
   /// Seconds to move `bytes` from device `from` to device `to` (indices):
   /// 0 on the same device, else the link's latency + bytes / bandwidth.

@@ -49,7 +49,7 @@ struct CompilePipelineConfig {
 
 /// The textual options of the registered pipelines.
 struct CompilePipelineOptions
-    : public mlir::PassPipelineOptions<CompilePipelineOptions> {
+    : public CPUCodegenPipelineOptions<CompilePipelineOptions> {
   Option<std::string> devices{
       *this, "devices",
       llvm::cl::desc("Device description (built-in name or JSON file); "
@@ -76,16 +76,6 @@ struct CompilePipelineOptions
       *this, "weights-file",
       llvm::cl::desc("Write the GPU code's constants to this file"),
       llvm::cl::init("")};
-  Option<bool> oneDNN{*this, "onednn",
-                      llvm::cl::desc("Matrix products call oneDNN's sgemm"),
-                      llvm::cl::init(true)};
-  Option<bool> packedWeights{
-      *this, "packed-weights",
-      llvm::cl::desc("GEMMs on constant weights pack them once"),
-      llvm::cl::init(true)};
-  Option<bool> openMP{*this, "openmp",
-                      llvm::cl::desc("Large loop nests run on an OpenMP team"),
-                      llvm::cl::init(true)};
   Option<int> optLevel{*this, "opt-level",
                        llvm::cl::desc("LLVM optimization level (0-3)"),
                        llvm::cl::init(3)};

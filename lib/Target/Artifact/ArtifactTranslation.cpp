@@ -21,11 +21,7 @@ FailureOr<BinaryOp> requireGPUCode(ModuleOp module, CompiledCode code) {
     return code.gpu;
   auto devices =
       module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
-  const DeviceModel *model = devices ? &devices.getModel() : nullptr;
-  bool hasGPU = model && llvm::any_of(model->getDevices(), [](const auto &d) {
-                  return d.kind == DeviceKind::CUDA;
-                });
-  if (!hasGPU)
+  if (!devices || !devices.getModel().hasDeviceOfKind(DeviceKind::CUDA))
     return module.emitError(
         "GPU code needs a device description with a GPU (--devices)");
   return module.emitError("no op was placed on a GPU, so there is no GPU code");

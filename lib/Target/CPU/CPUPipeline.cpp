@@ -66,14 +66,6 @@ std::string CPUCodegenOptions::describe() const {
   return list.empty() ? "-" : list;
 }
 
-CPUCodegenOptions CPULoweringPipelineOptions::get() const {
-  CPUCodegenOptions options;
-  options.oneDNN = oneDNN;
-  options.packedWeights = packedWeights;
-  options.openMP = openMP;
-  return options;
-}
-
 void buildCPULoweringPipeline(OpPassManager &pm,
                               const CPUCodegenOptions &options) {
   buildONNXToBuffersPipeline(pm);
@@ -102,7 +94,7 @@ void registerCPULoweringPipeline() {
       "weft-lower-cpu",
       "The CPU code generator: onnx ops (shapes known) to the LLVM dialect",
       [](OpPassManager &pm, const CPULoweringPipelineOptions &options) {
-        buildCPULoweringPipeline(pm, options.get());
+        buildCPULoweringPipeline(pm, readCodegenOptions(options));
       });
 }
 

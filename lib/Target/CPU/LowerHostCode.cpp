@@ -38,11 +38,7 @@ struct LowerHostCodePass : impl::LowerHostCodePassBase<LowerHostCodePass> {
   using LowerHostCodePassBase::LowerHostCodePassBase;
 
   CPUCodegenOptions getCodegenOptions() const {
-    CPUCodegenOptions options;
-    options.oneDNN = oneDNN;
-    options.packedWeights = packedWeights;
-    options.openMP = openMP;
-    return options;
+    return CPUCodegenOptions{oneDNN, packedWeights, openMP};
   }
 
   void getDependentDialects(DialectRegistry &registry) const override {

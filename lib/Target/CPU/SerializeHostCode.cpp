@@ -35,22 +35,19 @@ struct SerializeHostCodePass
       module.emitError("opt-level takes 0 to 3, not ") << optLevel;
       return signalPassFailure();
     }
-    CPUCodegenOptions options;
-    options.oneDNN = oneDNN;
-    options.packedWeights = packedWeights;
-    options.openMP = openMP;
-    options.optLevel = optLevel;
+    CPUCodegenOptions options{oneDNN, packedWeights, openMP, optLevel};
 
     // The entry points the graph's tasks call, with their arenas.
     Builder b(&getContext());
     SmallVector<NamedAttribute> entries;
     llvm::StringSet<> seen;
-    module.walk([&](TaskOp task) {
-      StringRef callee = task.getCallee();
-      if (host.lookupSymbol(callee) && seen.insert(callee).second)
-        entries.push_back(b.getNamedAttr(
-            callee, b.getI64IntegerAttr(getArenaBytes(host, callee))));
-    });
+    if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+      for (auto task : main.getOps<TaskOp>()) {
+        StringRef callee = task.getCallee();
+        if (host.lookupSymbol(callee) && seen.insert(callee).second)
+          entries.push_back(b.getNamedAttr(
+              callee, b.getI64IntegerAttr(getArenaBytes(host, callee))));
+      }
 
     // The binary takes the module's place.
     OpBuilder builder(host->getBlock(), std::next(Block::iterator(host)));

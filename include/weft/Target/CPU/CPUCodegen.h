@@ -43,9 +43,32 @@ struct CPUCodegenOptions {
   std::string describe() const;
 };
 
-/// The options of the registered `weft-lower-cpu` pipeline.
-struct CPULoweringPipelineOptions
-    : public mlir::PassPipelineOptions<CPULoweringPipelineOptions> {
+/// The code generator's choices read from pipeline options that name them
+/// as `oneDNN`, `packedWeights` and `openMP`.
+template <typename From>
+CPUCodegenOptions readCodegenOptions(const From &from) {
+  CPUCodegenOptions options;
+  options.oneDNN = from.oneDNN;
+  options.packedWeights = from.packedWeights;
+  options.openMP = from.openMP;
+  return options;
+}
+
+/// `options` into a pass's options struct with fields of those names.
+template <typename To>
+void writeCodegenOptions(const CPUCodegenOptions &options, To &to) {
+  to.oneDNN = options.oneDNN;
+  to.packedWeights = options.packedWeights;
+  to.openMP = options.openMP;
+}
+
+/// The code generator's choices as textual pipeline options, for the
+/// options of a pipeline (`Derived`) that runs the code generator.
+template <typename Derived>
+struct CPUCodegenPipelineOptions : public mlir::PassPipelineOptions<Derived> {
+  template <typename T>
+  using Option =
+      typename mlir::PassPipelineOptions<Derived>::template Option<T>;
   Option<bool> oneDNN{*this, "onednn",
                       llvm::cl::desc("Matrix products call oneDNN's sgemm"),
                       llvm::cl::init(true)};
@@ -56,9 +79,11 @@ struct CPULoweringPipelineOptions
   Option<bool> openMP{*this, "openmp",
                       llvm::cl::desc("Large loop nests run on an OpenMP team"),
                       llvm::cl::init(true)};
-  /// These options as CPUCodegenOptions.
-  CPUCodegenOptions get() const;
 };
+
+/// The options of the registered `weft-lower-cpu` pipeline.
+struct CPULoweringPipelineOptions
+    : public CPUCodegenPipelineOptions<CPULoweringPipelineOptions> {};
 
 /// Adds the passes from the onnx dialect (shapes known) to the LLVM dialect.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm,

@@ -85,12 +85,7 @@ void makeEntryPoint(func::FuncOp main, TaskOp task, func::FuncOp callee) {
 LogicalResult checkChunkedRun(ModuleOp module, func::FuncOp main) {
   auto attr =
       module->getAttrOfType<DevicesAttr>(WeftDialect::getDevicesAttrName());
-  const DeviceModel *devices = attr ? &attr.getModel() : nullptr;
-  bool withGPU =
-      devices && llvm::any_of(devices->getDevices(), [](const auto &device) {
-        return device.kind != DeviceKind::CPU;
-      });
-  if (withGPU)
+  if (attr && attr.getModel().hasDeviceOfKind(DeviceKind::CUDA))
     return main.emitError("a batch split into chunks or bound at run time is "
                           "not supported with a GPU in the device "
                           "description yet");

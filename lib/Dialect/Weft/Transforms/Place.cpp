@@ -144,12 +144,9 @@ struct PlacePass : impl::PlacePassBase<PlacePass> {
           << strategy << "' (expected " << describePlacementStrategies() << ")";
       return signalPassFailure();
     }
-    bool cpuOnly = llvm::all_of(model->getDevices(), [](const auto &device) {
-      return device.kind == DeviceKind::CPU;
-    });
     Placement placement;
     used = strategy;
-    if (singleOnCPUOnly && cpuOnly) {
+    if (singleOnCPUOnly && !model->hasDeviceOfKind(DeviceKind::CUDA)) {
       placement = placeSingle(tasks.problem, 0);
       used = "single=" + model->getDevices()[0].name;
     } else {
