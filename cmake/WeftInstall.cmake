@@ -27,12 +27,12 @@ install(DIRECTORY ${WEFT_BINARY_DIR}/include/weft
   PATTERN "CMakeFiles" EXCLUDE)
 
 # The runtime libraries are plain CMake targets; they join the same set.
-foreach(lib WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeTooling WeftRuntimeDevice
+foreach(lib WeftRuntimeBase WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeTooling WeftRuntimeDevice
     WeftRuntimeScheduler)
   target_include_directories(${lib} PUBLIC
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 endforeach()
-install(TARGETS WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeTooling WeftRuntimeDevice
+install(TARGETS WeftRuntimeBase WeftRuntimeArtifact WeftRuntimeSession WeftRuntimeTooling WeftRuntimeDevice
   WeftRuntimeScheduler EXPORT MLIRTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS weft-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -1,13 +1,14 @@
 //===- DeviceModel.cpp - Descriptions of devices and links ----------------===//
 
 #include "weft/Analysis/DeviceModel.h"
+#include "weft/Runtime/Base/File.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <unistd.h>
 
@@ -73,6 +74,40 @@ void setDefaultEfficiency(DeviceDescription &device) {
     device.efficiency.try_emplace(kind, value);
 }
 
+/// Larger than any rate, size or count a device has, and small enough that
+/// scaled to bytes or FLOP/s it stays within int64.
+constexpr double kMaxFieldValue = 1e9;
+
+/// Far larger than a description of thousands of devices.
+constexpr uint64_t kMaxDescriptionBytes = uint64_t(16) << 20;
+
+/// No real description nests deeper than a few levels.
+constexpr size_t kMaxJSONDepth = 64;
+
+/// The offset where `text` opens its `maxDepth + 1`-th nested array or
+/// object, if it does (brackets inside strings do not count).
+std::optional<size_t> findExcessiveNesting(StringRef text, size_t maxDepth) {
+  size_t depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth)
+        return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 /// Reads the fields of one JSON object with errors that say where.
 class FieldReader {
 public:
@@ -89,6 +124,12 @@ public:
     auto n = value->getAsNumber();
     if (!n)
       return fail("field '" + key.str() + "' must be a number");
+    if (!std::isfinite(*n) || std::fabs(*n) > kMaxFieldValue) {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%g", *n);
+      return fail("field '" + key.str() +
+                  "' must be a finite number of at most 1e9, got " + text);
+    }
     if (positive ? !(*n > 0) : !(*n >= 0))
       return fail("field '" + key.str() + "' must be " +
                   (positive ? "positive" : "non-negative") + ", got " +
@@ -129,9 +170,9 @@ public:
       return fail("field '" + key.str() + "' must be an object");
     for (const auto &entry : *map) {
       auto n = entry.second.getAsNumber();
-      if (!n || !(*n > 0))
+      if (!n || !(*n > 0) || !std::isfinite(*n) || *n > kMaxFieldValue)
         return fail("field '" + key.str() + "." + entry.first.str() +
-                    "' must be a positive number");
+                    "' must be a positive number of at most 1e9");
       out[entry.first.str()] = *n * scale;
     }
     return true;
@@ -225,6 +266,14 @@ std::string getDeviceName(DeviceKind kind, int64_t index, int64_t node) {
 
 std::optional<DeviceModel> DeviceModel::parse(StringRef text, StringRef source,
                                               std::string &error) {
+  // The JSON parser recurses per level: a description nested without end
+  // must not reach it.
+  if (std::optional<size_t> at = findExcessiveNesting(text, kMaxJSONDepth)) {
+    error = source.str() + ": the JSON nests deeper than " +
+            std::to_string(kMaxJSONDepth) + " levels (at byte " +
+            std::to_string(*at) + ")";
+    return std::nullopt;
+  }
   Expected<json::Value> root = json::parse(text);
   if (!root) {
     error = source.str() + ": not valid JSON: " + toString(root.takeError());
@@ -562,15 +611,16 @@ std::optional<DeviceModel> DeviceModel::load(StringRef nameOrPath,
     model.links.push_back({"cpu:0", "cuda:0", "pcie", 10 * kMicro, 55 * kGiga});
     return model;
   }
-  auto buffer = MemoryBuffer::getFile(nameOrPath);
-  if (!buffer) {
-    error = nameOrPath.str() + ": cannot read the device description: " +
-            buffer.getError().message() +
-            " (built-in names: host, h100, "
-            "a100, host-plus-h100)";
+  // Read with a limit: a wrong path (/dev/zero) must not fill memory.
+  runtime::StatusOr<std::string> text = runtime::readFile(
+      nameOrPath.str(), kMaxDescriptionBytes, "the device description");
+  if (!text) {
+    error = text.getStatus().getMessage();
+    if (text.getStatus().getCode() == runtime::StatusCode::NotFound)
+      error += " (built-in names: host, h100, a100, host-plus-h100)";
     return std::nullopt;
   }
-  return parse((*buffer)->getBuffer(), nameOrPath, error);
+  return parse(*text, nameOrPath, error);
 }
 
 } // namespace weft

@@ -53,9 +53,10 @@ FailureOr<std::string>
 compileModel(MLIRContext &context, StringRef modelPath,
              const CompileOptions &options,
              llvm::function_ref<LogicalResult(PassManager &)> configure) {
-  auto module = importONNXModel(
-      &context, modelPath,
-      getCompileImportOptions(&context, options.pipeline.splitBatch));
+  ImportOptions importOptions =
+      getCompileImportOptions(&context, options.pipeline.splitBatch);
+  importOptions.onExternalFile = options.onExternalFile;
+  auto module = importONNXModel(&context, modelPath, importOptions);
   if (!module)
     return failure();
   PassManager pm(&context);

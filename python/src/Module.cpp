@@ -120,6 +120,14 @@ public:
             " has no runtime element type");
       // C-contiguous arrays are used in place; others are copied once.
       kept.push_back(py::array::ensure(arrays[i], py::array::c_style));
+      if (!kept.back()) {
+        std::string message =
+            "input '" + (i < specs.size() ? specs[i].name : "?") +
+            "': cannot allocate " + std::to_string(arrays[i].nbytes()) +
+            " bytes for a contiguous copy of the array";
+        PyErr_SetString(PyExc_MemoryError, message.c_str());
+        throw py::error_already_set();
+      }
       shapes.emplace_back(kept.back().shape(),
                           kept.back().shape() + kept.back().ndim());
       // Inputs are only read: read-only arrays are fine.

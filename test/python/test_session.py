@@ -52,6 +52,17 @@ def test_wrong_inputs_raise_value_error(mlp):
         mlp.run(["nope"], {"input": x})
 
 
+def test_input_too_large_to_copy_raises_memory_error(mlp):
+    # A broadcast view of 10^11 rows: its contiguous copy cannot be made.
+    huge = np.broadcast_to(np.zeros((1, 4, 16), np.float32), (10**11, 4, 16))
+    with pytest.raises(MemoryError, match=r"^input 'input': cannot allocate "
+                       r"25600000000000 bytes for a contiguous copy"):
+        mlp.run(None, {"input": huge})
+    # The session is still usable.
+    (y,) = mlp.run(None, {"input": np.zeros((2, 4, 16), np.float32)})
+    assert y.shape == (2, 10)
+
+
 def test_output_names_select(mlp):
     x = np.random.default_rng(0).standard_normal((2, 4, 16)).astype(np.float32)
     (all_out,) = mlp.run(None, {"input": x})

@@ -128,7 +128,7 @@ TEST(SessionTest, ManyThreadsShareOneSession) {
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
       for (int run = 0; run < 200; ++run) {
-        Tensor x(DType::F32, {2, 3});
+        Tensor x = *Tensor::allocate(DType::F32, {2, 3}, "x");
         for (int i = 0; i < 6; ++i)
           x.as<float>()[i] = float(t * 1000 + run + i);
         std::vector<Tensor> results;
@@ -156,7 +156,7 @@ TEST(SessionTest, SessionsOfDifferentModelsLiveSideBySide) {
   auto a = Session::create(twice);
   auto b = Session::create(thrice);
   ASSERT_TRUE(a && b);
-  Tensor x(DType::F32, {2, 3});
+  Tensor x = *Tensor::allocate(DType::F32, {2, 3}, "x");
   for (int i = 0; i < 6; ++i)
     x.as<float>()[i] = float(i);
   std::vector<Tensor> ya, yb;

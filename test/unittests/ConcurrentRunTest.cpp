@@ -34,7 +34,7 @@ std::string compileToFile(const std::string &model) {
 }
 
 Tensor randomInput(std::vector<int64_t> shape, unsigned seed) {
-  Tensor t(DType::F32, shape);
+  Tensor t = *Tensor::allocate(DType::F32, shape, "input");
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal;
   for (int64_t i = 0; i < t.getElementCount(); ++i)

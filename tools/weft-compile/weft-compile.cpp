@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "weft/Compiler/Compile.h"
+#include "weft/Runtime/Base/File.h"
 #include "weft/Support/Diagnostics.h"
 
 #include "mlir/IR/AsmState.h"
@@ -24,6 +25,8 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <set>
 
 namespace cl = llvm::cl;
 
@@ -76,6 +79,11 @@ static cl::opt<bool> openMP(
     cl::desc("Large loop nests run on an OpenMP team (LLVM's libomp.so.5; "
              "default on)"),
     cl::init(true));
+static cl::opt<std::string> depfile(
+    "depfile",
+    cl::desc("Write the files the artifact was compiled from besides the "
+             "model (its external data), one path per line"),
+    cl::value_desc("model.deps"), cl::init(""));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: artifact, manifest, ptx "
@@ -126,6 +134,11 @@ int main(int argc, char **argv) {
                  : emit == "cuda-program" ? weft::ArtifactPart::CUDAProgram
                                           : weft::ArtifactPart::Artifact;
 
+  std::set<std::string> dependencies;
+  options.onExternalFile = [&](llvm::StringRef path) {
+    dependencies.insert(path.str());
+  };
+
   mlir::DialectRegistry registry;
   weft::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
@@ -144,13 +157,23 @@ int main(int argc, char **argv) {
   root.stop();
   if (failed(artifact))
     return 1;
-  // Through a temporary file renamed into place.
-  if (llvm::Error error =
-          llvm::writeToOutput(outputPath, [&](llvm::raw_ostream &os) {
-            os << *artifact;
-            return llvm::Error::success();
-          }))
-    return usageError("cannot write " + outputPath + ": " +
-                      llvm::toString(std::move(error)));
+  // Through a temporary file renamed into place (docs/security.md).
+  if (weft::runtime::Status written =
+          weft::runtime::writeFile(outputPath, *artifact);
+      !written) {
+    llvm::errs() << "weft-compile: error: " << written.getMessage() << "\n";
+    return 1;
+  }
+  if (!depfile.empty()) {
+    std::string lines;
+    for (const std::string &path : dependencies)
+      lines += path + "\n";
+    if (weft::runtime::Status written =
+            weft::runtime::writeFile(depfile, lines);
+        !written) {
+      llvm::errs() << "weft-compile: error: " << written.getMessage() << "\n";
+      return 1;
+    }
+  }
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "CpuKernels.h"
 
 #include "weft/Analysis/Calibration.h"
+#include "weft/Runtime/Base/File.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
@@ -70,12 +71,10 @@ int main(int argc, char **argv) {
       "held-out mean absolute percentage error: before %.1f%%, after %.1f%%\n",
       getPredictionError(*base, 0, measurements, /*heldOut=*/true),
       getPredictionError(calibrated, 0, measurements, /*heldOut=*/true));
-  if (llvm::Error e = llvm::writeToOutput(outPath, [&](llvm::raw_ostream &os) {
-        os << calibrated.toJSON() << "\n";
-        return llvm::Error::success();
-      })) {
-    llvm::errs() << "weft-profile: error: cannot write " << outPath << ": "
-                 << llvm::toString(std::move(e)) << "\n";
+  if (weft::runtime::Status written =
+          weft::runtime::writeFile(outPath, calibrated.toJSON() + "\n");
+      !written) {
+    llvm::errs() << "weft-profile: error: " << written.getMessage() << "\n";
     return 1;
   }
   llvm::outs() << "wrote " << outPath << "\n";

@@ -316,9 +316,12 @@ StatusOr<std::map<std::string, Tensor>> makeFeeds(const Session &session,
       if (spec.hasDynamicBatch()) // --batch, else the exported batch
         shape[0] =
             options.batch > 0 ? options.batch : session.getDefaultBatch();
-      Tensor t(spec.dtype, shape);
-      fillRandom(t, rng);
-      feeds[spec.name] = t;
+      StatusOr<Tensor> t =
+          Tensor::allocate(spec.dtype, shape, "input '" + spec.name + "'");
+      if (!t)
+        return t.getStatus();
+      fillRandom(*t, rng);
+      feeds[spec.name] = std::move(*t);
     }
   }
   for (const auto &[name, file] : options.inputFiles)

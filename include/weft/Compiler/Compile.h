@@ -18,6 +18,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/LogicalResult.h"
 
+#include <functional>
 #include <string>
 
 namespace weft {
@@ -28,6 +29,8 @@ struct CompileOptions {
   CompilePipelineConfig pipeline;
   /// What to write.
   ArtifactPart emit = ArtifactPart::Artifact;
+  /// Called with each external-data file the model reads; may be unset.
+  std::function<void(llvm::StringRef path)> onExternalFile;
 };
 
 /// How weft-compile imports a model for a pipeline with `splitBatch`: ops

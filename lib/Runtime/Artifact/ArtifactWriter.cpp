@@ -1,15 +1,10 @@
-//===- ArtifactWriter.cpp - Writing .weft artifacts
-//------------------------===//
+//===- ArtifactWriter.cpp - Writing .weft artifacts -----------------------===//
 
 #include "Endian.h"
 #include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Runtime/Base/File.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace weft::runtime {
 
@@ -53,41 +48,7 @@ std::string ArtifactWriter::serialize() const {
 }
 
 Status ArtifactWriter::writeFile(const std::string &path) const {
-  std::string bytes = serialize();
-  std::string temporary = path + ".tmp-XXXXXX";
-  int fd = mkstemp(temporary.data());
-  if (fd >= 0) {
-    // mkstemp makes the file private; an artifact gets the usual mode.
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-  }
-  if (fd < 0)
-    return Status(StatusCode::InvalidArgument,
-                  "cannot create a temporary file next to '" + path +
-                      "': " + std::strerror(errno));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return Status(StatusCode::InvalidArgument,
-                    "cannot write '" + path + "': " + reason);
-    }
-    written += size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 ||
-      std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::string reason = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return Status(StatusCode::InvalidArgument,
-                  "cannot write '" + path + "': " + reason);
-  }
-  return Status::ok();
+  return runtime::writeFile(path, serialize());
 }
 
 } // namespace weft::runtime

@@ -1,6 +1,10 @@
 //===- Scheduler.cpp - Running task graphs across devices -----------------===//
 
 #include "weft/Runtime/Scheduler/Scheduler.h"
+#include "weft/Runtime/Base/File.h"
+
+#include <cerrno>
+#include <cmath>
 
 #include <algorithm>
 #include <chrono>
@@ -50,8 +54,14 @@ struct Scheduler::RunState {
 // PerformanceHistory
 //===----------------------------------------------------------------------===//
 
+/// A history holds a line per task and device: 64 MiB is far more than any
+/// real one, and keeps a wrong path (/dev/zero) from filling memory.
+static constexpr uint64_t kMaxHistoryBytes = uint64_t(64) << 20;
+
 void PerformanceHistory::record(const std::string &task,
                                 const std::string &device, double us) {
+  if (!std::isfinite(us) || us < 0)
+    return;
   std::lock_guard<std::mutex> lock(mutex);
   Entry &e = entries[{task, device}];
   // After a few measurements, one far above the mean is noise (a preempted
@@ -80,48 +90,59 @@ uint64_t PerformanceHistory::getOutlierCount() const {
 }
 
 Status PerformanceHistory::save(const std::string &path) const {
-  std::lock_guard<std::mutex> lock(mutex);
-  std::string tmp = path + ".tmp";
-  FILE *f = std::fopen(tmp.c_str(), "w");
-  if (!f)
-    return Status(StatusCode::NotFound, path + ": cannot write");
-  for (const auto &[key, e] : entries)
-    std::fprintf(f, "%s\t%s\t%.17g\t%llu\n", key.first.c_str(),
-                 key.second.c_str(), e.meanUs, (unsigned long long)e.count);
-  bool ok = std::fclose(f) == 0 && std::rename(tmp.c_str(), path.c_str()) == 0;
-  return ok ? Status::ok()
-            : Status(StatusCode::Internal, path + ": cannot write");
+  std::string text;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    char number[64];
+    for (const auto &[key, e] : entries) {
+      std::snprintf(number, sizeof(number), "\t%.17g\t%llu\n", e.meanUs,
+                    (unsigned long long)e.count);
+      text += key.first + "\t" + key.second + number;
+    }
+  }
+  return writeFile(path, text);
 }
 
 Status PerformanceHistory::load(const std::string &path) {
-  FILE *f = std::fopen(path.c_str(), "r");
-  if (!f)
-    return Status(StatusCode::NotFound, path + ": cannot open");
-  std::lock_guard<std::mutex> lock(mutex);
-  char line[4096];
-  int number = 0;
-  Status status;
-  while (std::fgets(line, sizeof(line), f)) {
-    ++number;
-    std::string text(line);
-    size_t a = text.find('\t'), b = text.find('\t', a + 1),
-           c = text.find('\t', b + 1);
-    char *end = nullptr;
-    double mean =
-        c == std::string::npos ? -1 : std::strtod(text.c_str() + b + 1, &end);
-    unsigned long long count =
-        c == std::string::npos ? 0
-                               : std::strtoull(text.c_str() + c + 1, &end, 10);
-    if (c == std::string::npos || !(mean >= 0) || count == 0) {
-      status =
-          Status(StatusCode::DataLoss,
-                 path + ":" + std::to_string(number) + ": not a history line");
-      break;
+  StatusOr<std::string> text =
+      readFile(path, kMaxHistoryBytes, "the performance history");
+  if (!text)
+    return text.getStatus();
+  std::map<std::pair<std::string, std::string>, Entry> loaded;
+  size_t at = 0;
+  for (int number = 1; at < text->size(); ++number) {
+    size_t end = text->find('\n', at);
+    if (end == std::string::npos)
+      end = text->size();
+    std::string line = text->substr(at, end - at);
+    at = end + 1;
+    size_t a = line.find('\t'), b = line.find('\t', a + 1),
+           c = line.find('\t', b + 1);
+    double mean = -1;
+    unsigned long long count = 0;
+    if (c != std::string::npos) {
+      std::string meanText = line.substr(b + 1, c - b - 1),
+                  countText = line.substr(c + 1);
+      char *meanEnd = nullptr, *countEnd = nullptr;
+      errno = 0;
+      mean = std::strtod(meanText.c_str(), &meanEnd);
+      count = std::strtoull(countText.c_str(), &countEnd, 10);
+      if (errno || *meanEnd || *countEnd || countText.empty() ||
+          countText[0] == '-')
+        count = 0;
     }
-    entries[{text.substr(0, a), text.substr(a + 1, b - a - 1)}] = {mean, count};
+    if (c == std::string::npos || a == 0 || b == a + 1 ||
+        !std::isfinite(mean) || mean < 0 || count == 0)
+      return Status(StatusCode::DataLoss,
+                    path + ":" + std::to_string(number) +
+                        ": not a history line (task, device, finite mean "
+                        "microseconds, count, separated by tabs)");
+    loaded[{line.substr(0, a), line.substr(a + 1, b - a - 1)}] = {mean, count};
   }
-  std::fclose(f);
-  return status;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto &[key, entry] : loaded)
+    entries[key] = entry;
+  return Status::ok();
 }
 
 //===----------------------------------------------------------------------===//
@@ -434,37 +455,36 @@ std::string RunStats::describe() const {
 }
 
 Status RunStats::writeChromeTrace(const std::string &path) const {
-  FILE *f = std::fopen(path.c_str(), "w");
-  if (!f)
-    return Status(StatusCode::NotFound, path + ": cannot write");
-  std::fprintf(f, "{\"traceEvents\": [\n");
+  std::string text = "{\"traceEvents\": [\n";
+  char line[1024];
   bool first = true;
+  auto quoted = [](const std::string &name) {
+    std::string out;
+    for (char c : name)
+      if (c != '"' && c != '\\' && (unsigned char)c >= 0x20)
+        out.push_back(c);
+    return out;
+  };
   for (size_t i = 0; i < devices.size(); ++i) {
-    std::fprintf(f,
-                 "%s  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, "
-                 "\"tid\": %zu, \"args\": {\"name\": \"%s\"}}",
-                 first ? "" : ",\n", i, devices[i].name.c_str());
+    text += std::string(first ? "" : ",\n") +
+            "  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, "
+            "\"tid\": " +
+            std::to_string(i) + ", \"args\": {\"name\": \"" +
+            quoted(devices[i].name) + "\"}}";
     first = false;
   }
   for (const TaskStats &t : tasks) {
     size_t tid = 0;
     while (tid < devices.size() && devices[tid].name != t.device)
       ++tid;
-    std::string name;
-    for (char c : t.name)
-      if (c != '"' && c != '\\')
-        name.push_back(c);
-    std::fprintf(f,
-                 ",\n  {\"name\": \"%s\", \"ph\": \"X\", \"pid\": 1, \"tid\": "
-                 "%zu, \"ts\": %.3f, \"dur\": %.3f, \"args\": "
-                 "{\"predicted_us\": %.3f}}",
-                 name.c_str(), tid, t.startUs, t.endUs - t.startUs,
-                 t.predictedUs);
+    std::snprintf(line, sizeof(line),
+                  "\", \"ph\": \"X\", \"pid\": 1, \"tid\": %zu, \"ts\": "
+                  "%.3f, \"dur\": %.3f, \"args\": {\"predicted_us\": %.3f}}",
+                  tid, t.startUs, t.endUs - t.startUs, t.predictedUs);
+    text += ",\n  {\"name\": \"" + quoted(t.name) + line;
   }
-  std::fprintf(f, "\n]}\n");
-  return std::fclose(f) == 0
-             ? Status::ok()
-             : Status(StatusCode::Internal, path + ": cannot write");
+  text += "\n]}\n";
+  return writeFile(path, text);
 }
 
 } // namespace weft::runtime

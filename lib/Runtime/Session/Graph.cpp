@@ -1,11 +1,11 @@
 //===- Graph.cpp - A model placed on several devices ----------------------===//
 
 #include "Graph.h"
+#include "weft/Runtime/Base/File.h"
 #include "weft/Runtime/Device/CUDAEmulator.h"
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <mutex>
@@ -242,10 +242,15 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
         (slash == std::string::npos ? std::string()
                                     : source.substr(0, slash + 1)) +
         weightsFile;
-    std::ifstream in(path, std::ios::binary);
-    externalWeights.assign(std::istreambuf_iterator<char>(in), {});
-    if (!in.good() && !in.eof())
-      externalWeights.clear();
+    // The size is checked before anything is read.
+    externalWeights.clear();
+    if (StatusOr<InputFile> file = InputFile::open(path, "a weights file");
+        file && file->getSize() == weightsFileBytes) {
+      externalWeights.resize(weightsFileBytes);
+      if (!file->readExactly(externalWeights.data(), weightsFileBytes,
+                             "the weights"))
+        externalWeights.clear();
+    }
     if (externalWeights.size() != weightsFileBytes ||
         crc32c(externalWeights.data(), externalWeights.size()) !=
             weightsFileChecksum)

@@ -356,7 +356,11 @@ Status Session::run(const std::map<std::string, Tensor> &feeds,
   outputTensors.reserve(outputs.size());
   for (const TensorSpec &spec :
        getOutputsForBatch(std::max<int64_t>(batch, 0))) {
-    outputTensors.emplace_back(spec.dtype, spec.shape);
+    StatusOr<Tensor> tensor =
+        Tensor::allocate(spec.dtype, spec.shape, "output '" + spec.name + "'");
+    if (!tensor)
+      return tensor.getStatus();
+    outputTensors.push_back(std::move(*tensor));
     outputViews.push_back(viewOf(outputTensors.back()));
   }
   WEFT_RETURN_IF_ERROR(run(inputViews, outputViews, options));

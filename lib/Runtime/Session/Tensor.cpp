@@ -1,8 +1,8 @@
-//===- Tensor.cpp - Element types, specs and tensors
-//-----------------------===//
+//===- Tensor.cpp - Element types, specs and tensors ---------------------===//
 
 #include "weft/Runtime/Session/Session.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace weft::runtime {
@@ -59,13 +59,29 @@ std::string TensorSpec::describe() const {
   return text + "] " + getDTypeName(dtype);
 }
 
-Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
-    : dtype(dtype), shape(std::move(shape)) {
-  size_t bytes = std::max<size_t>(getByteSize(), 1);
+StatusOr<Tensor> Tensor::allocate(DType dtype, std::vector<int64_t> shape,
+                                  const std::string &what) {
+  // Every size in bytes fits in int64 with room for rounding.
+  constexpr uint64_t kMaxBytes = uint64_t(1) << 62;
+  uint64_t bytes = getDTypeSize(dtype);
+  for (int64_t d : shape) {
+    if (d < 0)
+      return Status(StatusCode::InvalidArgument,
+                    what + ": negative dimension " + std::to_string(d));
+    if (d != 0 && bytes > kMaxBytes / uint64_t(d))
+      return Status(StatusCode::InvalidArgument,
+                    what + ": the shape's size overflows");
+    bytes *= uint64_t(d);
+  }
   void *memory = nullptr;
-  if (posix_memalign(&memory, 64, (bytes + 63) / 64 * 64) == 0)
-    storage.reset(static_cast<uint8_t *>(memory),
-                  [](uint8_t *p) { std::free(p); });
+  size_t rounded = (std::max<uint64_t>(bytes, 1) + 63) / 64 * 64;
+  if (posix_memalign(&memory, 64, rounded) != 0 || !memory)
+    return Status(StatusCode::ResourceExhausted, "cannot allocate " +
+                                                     std::to_string(bytes) +
+                                                     " bytes for " + what);
+  std::shared_ptr<uint8_t> storage(static_cast<uint8_t *>(memory),
+                                   [](uint8_t *p) { std::free(p); });
+  return Tensor(dtype, std::move(shape), std::move(storage));
 }
 
 int64_t Tensor::getElementCount() const {

@@ -1,10 +1,13 @@
 //===- Npy.cpp - numpy .npy files -----------------------------------------===//
 
+#include "weft/Runtime/Base/File.h"
 #include "weft/Runtime/Tooling/TensorFiles.h"
+
+#include <cerrno>
+#include <optional>
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace weft::runtime {
@@ -44,84 +47,111 @@ const char *descrOf(DType type) {
 
 } // namespace
 
+/// The value of `key` in a .npy header dict, as the text it starts with.
+std::string findHeaderField(const std::string &header, const std::string &key) {
+  size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos)
+    return "";
+  at = header.find_first_not_of(" ", at + key.size() + 2);
+  if (at == std::string::npos || header[at] != ':')
+    return "";
+  at = header.find_first_not_of(" ", at + 1);
+  return at == std::string::npos ? "" : header.substr(at);
+}
+
 StatusOr<Tensor> readNpy(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status(StatusCode::NotFound, path + ": cannot open");
-  char magic[8];
-  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
-    return Status(StatusCode::InvalidArgument, path + ": not a .npy file");
-  uint32_t headerLength = 0;
-  unsigned char lengthBytes[4] = {0, 0, 0, 0};
-  int lengthSize = magic[6] == 1 ? 2 : 4;
-  in.read(reinterpret_cast<char *>(lengthBytes), lengthSize);
-  for (int i = 0; i < lengthSize; ++i)
-    headerLength |= uint32_t(lengthBytes[i]) << (8 * i);
-  if (!in || headerLength > 65536)
-    return Status(StatusCode::InvalidArgument, path + ": bad .npy header");
-  std::string header(headerLength, '\0');
-  in.read(header.data(), headerLength);
-  auto field = [&](const std::string &key) {
-    size_t at = header.find("'" + key + "'");
-    return at == std::string::npos ? std::string()
-                                   : header.substr(at + key.size() + 3);
+  StatusOr<InputFile> file = InputFile::open(path, "a .npy file");
+  if (!file)
+    return file.getStatus();
+  auto bad = [&](const std::string &why) {
+    return Status(StatusCode::InvalidArgument, path + ": " + why);
   };
-  std::string descr = field("descr"), order = field("fortran_order"),
-              shapeText = field("shape");
-  if (descr.empty() || order.empty() || shapeText.empty())
-    return Status(StatusCode::InvalidArgument,
-                  path +
-                      ": bad .npy header (no descr, fortran_order or shape)");
-  if (order.rfind("False", 0) != 0 && order.rfind(" False", 0) != 0)
+  unsigned char magic[8];
+  StatusOr<size_t> got = file->read(magic, sizeof(magic));
+  if (!got)
+    return got.getStatus();
+  if (*got != sizeof(magic) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    return bad("not a .npy file");
+  if (magic[6] < 1 || magic[6] > 3)
+    return Status(StatusCode::Unsupported,
+                  path + ": .npy format version " + std::to_string(magic[6]) +
+                      " is not supported (1 to 3 are)");
+  unsigned char lengthBytes[4] = {0, 0, 0, 0};
+  size_t lengthSize = magic[6] == 1 ? 2 : 4;
+  WEFT_RETURN_IF_ERROR(
+      file->readExactly(lengthBytes, lengthSize, "the .npy header"));
+  uint32_t headerLength = 0;
+  for (size_t i = 0; i < lengthSize; ++i)
+    headerLength |= uint32_t(lengthBytes[i]) << (8 * i);
+  if (headerLength > 65536)
+    return bad("bad .npy header (longer than 64 KiB)");
+  std::string header(headerLength, '\0');
+  WEFT_RETURN_IF_ERROR(
+      file->readExactly(header.data(), headerLength, "the .npy header"));
+  std::string descrText = findHeaderField(header, "descr"),
+              order = findHeaderField(header, "fortran_order"),
+              shapeText = findHeaderField(header, "shape");
+  if (descrText.empty() || order.empty() || shapeText.empty())
+    return bad("bad .npy header (no descr, fortran_order or shape)");
+  if (order.rfind("False", 0) != 0)
     return Status(StatusCode::Unsupported,
                   path + ": Fortran order is not supported");
-  DType dtype = DType::F32;
-  bool found = false;
+  // The element type is one quoted type string; a list is a structured
+  // array, which no model input is.
+  char quote = descrText[0];
+  size_t close = (quote == '\'' || quote == '"') ? descrText.find(quote, 1)
+                                                 : std::string::npos;
+  if (close == std::string::npos)
+    return Status(
+        StatusCode::Unsupported,
+        path + ": structured arrays are not supported (descr " +
+            descrText.substr(0, std::min<size_t>(descrText.find(']') + 1, 60)) +
+            ")");
+  std::string descr = descrText.substr(1, close - 1);
+  std::optional<DType> dtype;
   for (DType t :
        {DType::F32, DType::F64, DType::F16, DType::I64, DType::I32, DType::I16,
         DType::I8, DType::U64, DType::U32, DType::U16, DType::U8, DType::Bool})
-    if (descr.find(descrOf(t)) != std::string::npos) {
+    if (descr == descrOf(t))
       dtype = t;
-      found = true;
-      break;
-    }
-  if (!found)
+  if (!dtype)
     return Status(StatusCode::Unsupported,
-                  path + ": unsupported element type " + descr.substr(0, 8));
+                  path + ": unsupported element type '" + descr.substr(0, 16) +
+                      "' (little-endian numbers and bool are)");
   std::vector<int64_t> shape;
-  size_t open = shapeText.find('('), close = shapeText.find(')');
-  if (open == std::string::npos || close == std::string::npos)
-    return Status(StatusCode::InvalidArgument, path + ": bad shape in header");
-  std::istringstream dims(shapeText.substr(open + 1, close - open - 1));
+  size_t open = shapeText.find('('), end = shapeText.find(')');
+  if (open != 0 || end == std::string::npos)
+    return bad("bad shape in the .npy header");
+  std::istringstream dims(shapeText.substr(open + 1, end - open - 1));
   std::string dim;
-  int64_t elements = 1;
   while (std::getline(dims, dim, ',')) {
     if (dim.find_first_not_of(" ") == std::string::npos)
       continue;
-    char *end = nullptr;
-    long long d = std::strtoll(dim.c_str(), &end, 10);
-    while (end && *end == ' ')
-      ++end;
-    if (!end || *end || d < 0 || d > (1ll << 40) ||
-        (d > 0 && elements > (1ll << 40) / d))
-      return Status(StatusCode::InvalidArgument,
-                    path + ": bad dimension '" + dim + "' in the header");
-    elements *= d;
+    char *stop = nullptr;
+    errno = 0;
+    long long d = std::strtoll(dim.c_str(), &stop, 10);
+    while (stop && *stop == ' ')
+      ++stop;
+    if (errno || !stop || *stop || d < 0)
+      return bad("bad dimension '" + dim + "' in the .npy header");
     shape.push_back(d);
   }
-  // The data must be there before anything that large is allocated.
-  std::streampos dataStart = in.tellg();
-  in.seekg(0, std::ios::end);
-  std::streamoff available = in.tellg() - dataStart;
-  in.seekg(dataStart);
-  if (elements * int64_t(getDTypeSize(dtype)) > available)
-    return Status(StatusCode::DataLoss,
-                  path + ": the data is shorter than the shape says");
-  Tensor tensor(dtype, shape);
-  in.read(static_cast<char *>(tensor.data()), tensor.getByteSize());
-  if (!in)
-    return Status(StatusCode::DataLoss,
-                  path + ": the data is shorter than the shape says");
+  StatusOr<Tensor> tensor = Tensor::allocate(*dtype, shape, path);
+  if (!tensor)
+    return tensor.getStatus();
+  // A regular file's size says at once whether the data is all there.
+  uint64_t dataStart = 8 + lengthSize + headerLength;
+  if (std::optional<uint64_t> size = file->getSize();
+      size && *size != dataStart + tensor->getByteSize())
+    return Status(
+        StatusCode::DataLoss,
+        path + ": the data is " +
+            (*size < dataStart + tensor->getByteSize() ? "shorter" : "longer") +
+            " than the shape says (" + std::to_string(tensor->getByteSize()) +
+            " bytes expected, " +
+            std::to_string(*size - std::min(*size, dataStart)) + " found)");
+  WEFT_RETURN_IF_ERROR(file->readExactly(tensor->data(), tensor->getByteSize(),
+                                         "the shape's data"));
   return tensor;
 }
 
@@ -140,16 +170,11 @@ Status writeNpy(const std::string &path, const Tensor &tensor) {
                        "', 'fortran_order': False, 'shape': " + shape + ", }";
   size_t total = 10 + header.size() + 1;
   header += std::string((64 - total % 64) % 64, ' ') + "\n";
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY\x01\x00", 8);
   uint16_t length = uint16_t(header.size());
-  char lengthBytes[2] = {char(length & 0xff), char(length >> 8)};
-  out.write(lengthBytes, 2);
-  out << header;
-  out.write(static_cast<const char *>(tensor.data()), tensor.getByteSize());
-  if (!out)
-    return Status(StatusCode::InvalidArgument, path + ": cannot write");
-  return Status::ok();
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8) +
+                      char(length & 0xff) + char(length >> 8) + header;
+  bytes.append(static_cast<const char *>(tensor.data()), tensor.getByteSize());
+  return writeFile(path, bytes);
 }
 
 } // namespace weft::runtime

@@ -5,11 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weft/Runtime/Base/File.h"
 #include "weft/Runtime/Tooling/TensorFiles.h"
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace weft::runtime {
 namespace {
@@ -108,11 +107,12 @@ void appendVarint(std::string &out, uint64_t value) {
 } // namespace
 
 StatusOr<Tensor> readTensorProto(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status(StatusCode::NotFound, path + ": cannot open");
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
+  // Protocol buffers end at 2 GiB.
+  StatusOr<std::string> read =
+      readFile(path, uint64_t(2) << 30, "a TensorProto file");
+  if (!read)
+    return read.getStatus();
+  const std::string &bytes = *read;
   auto bad = [&](const std::string &why) {
     return Status(StatusCode::InvalidArgument,
                   path + ": not a valid TensorProto (" + why + ")");
@@ -230,7 +230,10 @@ StatusOr<Tensor> readTensorProto(const std::string &path) {
                std::to_string(raw ? rawSize / std::max<size_t>(elementSize, 1)
                                   : typedCount) +
                " values, its shape " + std::to_string(count));
-  Tensor tensor(dtype, dims);
+  StatusOr<Tensor> allocated = Tensor::allocate(dtype, dims, path);
+  if (!allocated)
+    return allocated.getStatus();
+  Tensor &tensor = *allocated;
   if (raw) {
     std::memcpy(tensor.data(), raw, rawSize);
     return tensor;
@@ -278,19 +281,17 @@ Status writeTensorProto(const std::string &path, const std::string &name,
   appendVarint(out, (9 << 3) | 2);
   appendVarint(out, tensor.getByteSize());
   out.append(static_cast<const char *>(tensor.data()), tensor.getByteSize());
-  std::ofstream file(path, std::ios::binary);
-  file.write(out.data(), std::streamsize(out.size()));
-  if (!file)
-    return Status(StatusCode::Internal, path + ": cannot write");
-  return Status::ok();
+  return writeFile(path, out);
 }
 
 StatusOr<Tensor> readTestDataTensor(const std::string &path, DType declared) {
   auto tensor = readTensorProto(path);
   if (!tensor || tensor->getDType() != DType::U16 || declared != DType::BF16)
     return tensor;
-  Tensor bits(DType::BF16, tensor->getShape());
-  std::memcpy(bits.data(), tensor->data(), tensor->getByteSize());
+  StatusOr<Tensor> bits =
+      Tensor::allocate(DType::BF16, tensor->getShape(), path);
+  if (bits)
+    std::memcpy(bits->data(), tensor->data(), tensor->getByteSize());
   return bits;
 }
 

@@ -5,6 +5,7 @@
 #include "weft/Analysis/DeviceModel.h"
 #include "weft/Dialect/ONNX/IR/ONNXDialect.h"
 #include "weft/Runtime/Artifact/Artifact.h"
+#include "weft/Runtime/Base/File.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -29,13 +30,10 @@ FailureOr<BinaryOp> requireGPUCode(ModuleOp module, CompiledCode code) {
 
 /// Writes the GPU weights that go to a file of their own.
 LogicalResult writeWeightsFile(BinaryOp weights) {
-  if (llvm::Error error =
-          llvm::writeToOutput(*weights.getFile(), [&](llvm::raw_ostream &os) {
-            os << weights.getData();
-            return llvm::Error::success();
-          }))
-    return weights.emitError("cannot write ")
-           << *weights.getFile() << ": " << llvm::toString(std::move(error));
+  if (runtime::Status written =
+          runtime::writeFile(weights.getFile()->str(), weights.getData());
+      !written)
+    return weights.emitError(written.getMessage());
   return success();
 }
 

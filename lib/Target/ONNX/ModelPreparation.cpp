@@ -3,6 +3,7 @@
 
 #include "ModelPreparation.h"
 #include "ModelChecks.h"
+#include "weft/Target/ONNX/ProtoConversion.h"
 
 #include "onnx/checker.h"
 #include <google/protobuf/io/coded_stream.h>
@@ -391,7 +392,7 @@ bool expandSchemaFunctions(onnx::GraphProto &graph, int64_t opset,
 /// Reads every tensor stored as external data into raw_data, refusing
 /// locations outside `baseDir`, missing files and out-of-range extents.
 bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
-                        PreparationError &error) {
+                        const ImportOptions &options, PreparationError &error) {
   if (!tensor.has_data_location() ||
       tensor.data_location() != onnx::TensorProto::EXTERNAL)
     return true;
@@ -449,12 +450,28 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
     return fail(error,
                 what + " location '" + location + "' is not a regular file");
   int64_t size = static_cast<int64_t>(status.getSize());
+  // The tensor's type says how many bytes it needs: nothing else is read.
+  int64_t count = 0, expected = 0;
+  std::string sizeError;
+  if (!getTensorDataSize(tensor, count, expected, sizeError))
+    return fail(error, "tensor '" + tensor.name() + "': " + sizeError);
+  if (tensor.data_type() == onnx::TensorProto::STRING)
+    return fail(error, what + ": string tensors cannot be stored externally");
+  if (length >= 0 && length != expected)
+    return fail(error, what + " length " + std::to_string(length) +
+                           " is not the " + std::to_string(expected) +
+                           " bytes the tensor's type and dims need");
   if (offset > size)
     return fail(error, what + " offset " + std::to_string(offset) +
                            " is past the end of '" + location + "' (" +
                            std::to_string(size) + " bytes)");
-  if (length < 0)
-    length = size - offset;
+  if (length < 0 && size - offset != expected)
+    return fail(error, what + " in '" + location + "' holds " +
+                           std::to_string(size - offset) +
+                           " bytes after offset " + std::to_string(offset) +
+                           ", not the " + std::to_string(expected) +
+                           " the tensor's type and dims need");
+  length = expected;
   if (length > size - offset)
     return fail(error, what + " offset " + std::to_string(offset) +
                            " + length " + std::to_string(length) +
@@ -463,6 +480,8 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
   auto buffer = MemoryBuffer::getFileSlice(full, length, offset);
   if (!buffer)
     return fail(error, what + " file '" + location + "' cannot be read");
+  if (options.onExternalFile)
+    options.onExternalFile(full);
   tensor.set_raw_data((*buffer)->getBufferStart(), (*buffer)->getBufferSize());
   tensor.clear_external_data();
   tensor.set_data_location(onnx::TensorProto::DEFAULT);
@@ -470,19 +489,19 @@ bool loadExternalTensor(onnx::TensorProto &tensor, StringRef baseDir,
 }
 
 bool loadExternalData(onnx::ModelProto &model, StringRef baseDir,
-                      PreparationError &error) {
+                      const ImportOptions &options, PreparationError &error) {
   return walkGraphs(
       *model.mutable_graph(), 0, [&](onnx::GraphProto &graph, int) {
         for (auto &tensor : *graph.mutable_initializer())
-          if (!loadExternalTensor(tensor, baseDir, error))
+          if (!loadExternalTensor(tensor, baseDir, options, error))
             return false;
         for (auto &node : *graph.mutable_node())
           for (auto &attr : *node.mutable_attribute()) {
             if (attr.has_t() &&
-                !loadExternalTensor(*attr.mutable_t(), baseDir, error))
+                !loadExternalTensor(*attr.mutable_t(), baseDir, options, error))
               return false;
             for (auto &t : *attr.mutable_tensors())
-              if (!loadExternalTensor(t, baseDir, error))
+              if (!loadExternalTensor(t, baseDir, options, error))
                 return false;
           }
         return true;
@@ -617,6 +636,13 @@ bool parseModel(StringRef bytes, onnx::ModelProto &model,
 
 bool parseModelFile(StringRef path, onnx::ModelProto &model,
                     const ImportOptions &options, PreparationError &error) {
+  // A FIFO or a device (/dev/zero) would be read without end.
+  sys::fs::file_status status;
+  if (!sys::fs::status(path, status) && sys::fs::is_directory(status))
+    return fail(error, "cannot read the model: it is a directory");
+  if (!sys::fs::status(path, status) && !sys::fs::is_regular_file(status))
+    return fail(error, "cannot read the model: it is not a regular file "
+                       "(a FIFO or a device)");
   {
     // Mapped only for the checks; unmapped before parsing so that the file's
     // pages and the parsed model are not resident together.
@@ -680,7 +706,7 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
       !checkTensors(model.graph(), error) ||
       !checkAttributeValues(model.graph(), error))
     return false;
-  if (!loadExternalData(model, baseDir, error))
+  if (!loadExternalData(model, baseDir, options, error))
     return false;
 
   try {

@@ -267,7 +267,8 @@ static int64_t typedFieldSize(const TensorProto &tensor) {
   }
 }
 
-bool validateTensorProto(const TensorProto &tensor, std::string &error) {
+bool getTensorDataSize(const TensorProto &tensor, int64_t &count,
+                       int64_t &bytes, std::string &error) {
   if (tensor.data_type() == TensorProto::UNDEFINED ||
       !TensorProto::DataType_IsValid(tensor.data_type()) ||
       (tensor.data_type() != TensorProto::STRING &&
@@ -276,7 +277,7 @@ bool validateTensorProto(const TensorProto &tensor, std::string &error) {
         "unsupported tensor data type " + std::to_string(tensor.data_type());
     return false;
   }
-  int64_t count = 1;
+  count = 1;
   for (int64_t d : tensor.dims()) {
     if (d < 0) {
       error = "negative dimension " + std::to_string(d);
@@ -288,6 +289,22 @@ bool validateTensorProto(const TensorProto &tensor, std::string &error) {
     }
     count *= d;
   }
+  bytes = 0;
+  if (tensor.data_type() == TensorProto::STRING)
+    return true;
+  int64_t eltSize = dataTypeSize(tensor.data_type());
+  if (count > std::numeric_limits<int64_t>::max() / eltSize) {
+    error = "tensor size overflows int64";
+    return false;
+  }
+  bytes = count * eltSize;
+  return true;
+}
+
+bool validateTensorProto(const TensorProto &tensor, std::string &error) {
+  int64_t count = 0, bytes = 0;
+  if (!getTensorDataSize(tensor, count, bytes, error))
+    return false;
   if (tensor.has_data_location() &&
       tensor.data_location() == TensorProto::EXTERNAL)
     return true; // sizes are checked once the data is loaded
@@ -299,16 +316,11 @@ bool validateTensorProto(const TensorProto &tensor, std::string &error) {
     }
     return true;
   }
-  int64_t eltSize = dataTypeSize(tensor.data_type());
-  if (count > std::numeric_limits<int64_t>::max() / eltSize) {
-    error = "tensor size overflows int64";
-    return false;
-  }
   if (tensor.has_raw_data()) {
     int64_t got = tensor.raw_data().size();
-    if (got != count * eltSize) {
-      error = "raw_data expects " + std::to_string(count * eltSize) +
-              " bytes, got " + std::to_string(got);
+    if (got != bytes) {
+      error = "raw_data expects " + std::to_string(bytes) + " bytes, got " +
+              std::to_string(got);
       return false;
     }
     return true;

@@ -69,7 +69,10 @@ struct TensorSpec {
 class Tensor {
 public:
   Tensor() = default;
-  Tensor(DType dtype, std::vector<int64_t> shape);
+  /// A tensor of `shape` (dims non-negative), or why there is none: dims
+  /// whose product overflows, or "cannot allocate N bytes for `what`".
+  static StatusOr<Tensor> allocate(DType dtype, std::vector<int64_t> shape,
+                                   const std::string &what);
   DType getDType() const { return dtype; }
   const std::vector<int64_t> &getShape() const { return shape; }
   int64_t getElementCount() const;
@@ -82,6 +85,9 @@ public:
   }
 
 private:
+  Tensor(DType dtype, std::vector<int64_t> shape,
+         std::shared_ptr<uint8_t> storage)
+      : dtype(dtype), shape(std::move(shape)), storage(std::move(storage)) {}
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
   std::shared_ptr<uint8_t> storage;

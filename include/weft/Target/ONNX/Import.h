@@ -33,6 +33,9 @@ struct ImportOptions {
   bool freeBatchDim = false;
   /// Deepest nesting of If/Loop/Scan bodies accepted.
   int maxSubgraphDepth = 32;
+  /// Called with the path of each external-data file read (what a build
+  /// system or a compile cache must watch besides the model); may be unset.
+  std::function<void(llvm::StringRef path)> onExternalFile;
 };
 
 /// Imports the model file at `path`. External data is read from the model's

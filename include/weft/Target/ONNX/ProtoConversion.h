@@ -35,6 +35,12 @@ mlir::Type convertTypeProto(mlir::MLIRContext *context,
 /// Fills `proto` with the ONNX form of `type`; false if it has none.
 bool convertToTypeProto(mlir::Type type, onnx::TypeProto &proto);
 
+/// Checks a tensor's data type and dims (non-negative, no int64 overflow)
+/// and sets its element `count` and data `bytes` (0 for strings). Returns
+/// false and sets `error` otherwise.
+bool getTensorDataSize(const onnx::TensorProto &tensor, int64_t &count,
+                       int64_t &bytes, std::string &error);
+
 /// Checks a tensor's data type, dims (non-negative, no int64 overflow) and
 /// that its data holds exactly dims x element size (external data: once
 /// loaded). Returns false and sets `error` otherwise.

@@ -9,6 +9,7 @@
 
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
+#include "weft/Runtime/Base/File.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/FileSystem.h"
@@ -123,15 +124,12 @@ struct ReportPass : impl::ReportPassBase<ReportPass> {
                       llvm::function_ref<void(llvm::raw_ostream &)> body) {
     SmallString<256> path(dir);
     llvm::sys::path::append(path, file);
-    if (llvm::Error error =
-            llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-              body(os);
-              return llvm::Error::success();
-            })) {
-      getOperation().emitError("cannot write ")
-          << path << ": " << llvm::toString(std::move(error));
-      return failure();
-    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    body(os);
+    if (runtime::Status written = runtime::writeFile(path.str().str(), text);
+        !written)
+      return getOperation().emitError(written.getMessage());
     return success();
   }
 

@@ -317,6 +317,13 @@ def main(outdir):
           external_model("small.bin", offset=2**64 - 1, length=16))
     write(outdir, "ext-length-wrap.onnx",
           external_model("small.bin", offset=8, length=2**64 - 8))
+    # A 16-byte tensor whose file holds 3 GiB (sparse: no disk used): refused
+    # from the sizes alone, before anything is read.
+    with open(os.path.join(outdir, "sparse.bin"), "wb") as f:
+        f.truncate(3 << 30)
+    write(outdir, "ext-sparse.onnx", external_model("sparse.bin"))
+    write(outdir, "ext-wrong-length.onnx",
+          external_model("small.bin", offset=0, length=8))
 
     # --- Operators and opsets -------------------------------------------
     write(outdir, "unknown-op.onnx", model(
