@@ -21,16 +21,15 @@ count_compute() { grep ' = onnx\.' "$1" | grep -vc 'onnx\.Constant\|onnx\.NoValu
 
 # Peak memory is reported above the tool's own footprint (libMLIR, libLLVM,
 # ONNX, protobuf), measured by importing the tiny example model.
-base_kb=$( { /usr/bin/time -f '%M' "$bin/weft-translate" --import-onnx \
-             "$root/examples/models/mlp.onnx" --emit=none; } 2>&1 | tail -1)
+base_kb=$( { /usr/bin/time -f '%M' "$bin/weft-translate" --verify-onnx \
+             "$root/examples/models/mlp.onnx"; } 2>&1 | tail -1)
 echo "weft-translate's own peak memory (tiny model): $((base_kb / 1024)) MB"
 printf '%-14s %8s %9s %8s %9s %10s %10s %9s %12s\n' model size_MB import_s peak_MB model_MB model/size ops_before ops_after compute_ops
 failed=0
 for m in resnet18 mobilenet_v2 encoder; do
   onnx="$models/$m.onnx"
   mlir="$models/$m.mlir"
-  stats=$( { /usr/bin/time -f '%e %M' "$bin/weft-translate" --import-onnx "$onnx" \
-             --emit=none; } 2>&1 | tail -1)
+  stats=$( { /usr/bin/time -f '%e %M' "$bin/weft-translate" --verify-onnx "$onnx"; } 2>&1 | tail -1)
   secs=${stats% *}; kb=${stats#* }
   "$bin/weft-translate" --import-onnx "$onnx" -o "$mlir"
   "$bin/weft-opt" "$mlir" --weft-simplify-onnx -o "$models/$m.simplified.mlir"

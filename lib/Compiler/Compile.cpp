@@ -14,6 +14,7 @@
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
 #include "weft/Support/Diagnostics.h"
 #include "weft/Target/Artifact/ArtifactTranslation.h"
+#include "weft/Target/ONNX/Export.h"
 #include "weft/Target/ONNX/Import.h"
 
 #include "mlir/InitAllDialects.h"
@@ -47,6 +48,28 @@ ImportOptions getCompileImportOptions(MLIRContext *context,
   // A fixed batch to split is opened up, so types are inferred per chunk.
   options.freeBatchDim = splitBatch > 0;
   return options;
+}
+
+void registerCompilerTranslations() {
+  static llvm::cl::opt<bool> forCompile(
+      "for-compile",
+      llvm::cl::desc("With --import-onnx: import as weft-compile does, ops "
+                     "Weft does not lower replaced by the function bodies "
+                     "ONNX defines for them"),
+      llvm::cl::init(false));
+  static llvm::cl::opt<int64_t> splitBatch(
+      "split-batch",
+      llvm::cl::desc("With --for-compile: open dim 0 up for the weft-compile "
+                     "pipeline's split-batch=N"),
+      llvm::cl::init(0));
+  registerImportONNXTranslations(
+      [](MLIRContext *context, ImportOptions &options) {
+        if (forCompile)
+          options = getCompileImportOptions(context, splitBatch);
+      },
+      registerCompilerDialects);
+  registerExportONNXTranslation();
+  registerArtifactTranslations();
 }
 
 FailureOr<std::string>

@@ -60,6 +60,12 @@ std::string compileModelToBytes(const std::string &modelPath,
 /// `registry`.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
+/// Registers the compiler's translations with mlir-translate style tools:
+/// `--import-onnx` and `--verify-onnx` (with `--for-compile`: import as
+/// weft-compile does, and `--split-batch=N`), `--export-onnx`, and the
+/// artifact translations (`--weft-to-artifact`, ...).
+void registerCompilerTranslations();
+
 } // namespace weft
 
 #endif // WEFT_COMPILER_COMPILE_H

@@ -96,14 +96,14 @@ void registerArtifactTranslations() {
         },
         dialects);
   };
-  add("weft-to-artifact", "A module compiled by weft-compile to a .weft file",
+  add("weft-to-artifact", "a module compiled by weft-compile to a .weft file",
       ArtifactPart::Artifact);
-  add("weft-to-manifest", "The manifest of a module compiled by weft-compile",
+  add("weft-to-manifest", "the manifest of a module compiled by weft-compile",
       ArtifactPart::Manifest);
-  add("weft-to-ptx", "The PTX of a module compiled by weft-compile",
+  add("weft-to-ptx", "the PTX of a module compiled by weft-compile",
       ArtifactPart::PTX);
   add("weft-to-cuda-program",
-      "The CUDA programs of a module compiled by weft-compile",
+      "the CUDA programs of a module compiled by weft-compile",
       ArtifactPart::CUDAProgram);
 }
 

@@ -51,8 +51,19 @@ importONNXModelFromBytes(mlir::MLIRContext *context, llvm::StringRef bytes,
                          llvm::StringRef displayName, llvm::StringRef baseDir,
                          const ImportOptions &options = {});
 
-/// Registers `--import-onnx` with mlir-translate style tools.
-void registerImportONNXTranslation();
+/// Adjusts the import options of one translation run (what a compiler adds:
+/// ops to expand, a batch to open up).
+using ImportOptionsHook =
+    std::function<void(mlir::MLIRContext *context, ImportOptions &options)>;
+
+/// Registers with mlir-translate style tools `--import-onnx` (a model to the
+/// onnx dialect) and `--verify-onnx` (import and verify it, write nothing),
+/// with the options `--no-infer-shapes` and `--no-checker`. `hook`, if set,
+/// adjusts the options of each run; `dialects` are those the import may
+/// need beside onnx and func. Diagnostics name the model and node.
+void registerImportONNXTranslations(
+    ImportOptionsHook hook = nullptr,
+    std::function<void(mlir::DialectRegistry &)> dialects = nullptr);
 
 } // namespace weft
 
