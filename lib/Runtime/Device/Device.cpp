@@ -102,8 +102,8 @@ Status Device::copyToHost(void *host, const void *device, size_t bytes) {
 }
 
 StatusOr<std::unique_ptr<Executable>>
-Device::loadProgram(std::string_view, const std::string &name,
-                    std::string_view) {
+Device::loadProgram(std::string_view, const std::string &name, std::string_view,
+                    const HostSymbolLookup &) {
   return Status(StatusCode::Unsupported,
                 getName() + " runs no loaded programs (asked for '" + name +
                     "')");

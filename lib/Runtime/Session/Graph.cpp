@@ -2,7 +2,6 @@
 
 #include "Graph.h"
 #include "weft/Runtime/Base/File.h"
-#include "weft/Runtime/Device/CUDAEmulator.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -32,11 +31,6 @@ std::vector<int64_t> describeMemRef(void *data, const int64_t *shape,
 }
 
 namespace {
-
-/// Whether a device of this name computes on host memory.
-bool isHostDevice(const std::string &name) {
-  return name.rfind("cpu:", 0) == 0;
-}
 
 /// Parses "3,4,7" (or "-", none) into value ids below `count`.
 bool parseIds(const std::string &text, size_t count, std::vector<int> &ids) {
@@ -131,8 +125,6 @@ std::string Graph::parseLine(const std::string &kind,
       step.hasHostCode = true;
       step.hostArenaBytes = uint64_t(arena);
     }
-    if (isHostDevice(step.device) && !step.hasHostCode)
-      return "a CPU task without CPU code";
   } else { // transfer
     step.isTask = false;
     long long from = -1, to = -1;
@@ -201,20 +193,18 @@ bool Graph::needsHostCode() const {
 
 Status Graph::load(const Artifact &artifact, const std::string &source,
                    const std::function<void *(const std::string &)> &lookup) {
-  // The GPUs the tasks ask for; one that is absent is replaced by the CPU
-  // if every task placed on it has CPU code.
-  std::set<std::string> fallenBack;
+  // The devices the tasks ask for, made by their drivers. A device that runs
+  // host code runs its tasks' entry points here; one that is absent is
+  // replaced by the CPU if every task placed on it has CPU code.
+  std::set<std::string> onHost;
   for (Step &step : steps) {
-    if (!step.isTask || isHostDevice(step.device) ||
-        devices.count(step.device) || fallenBack.count(step.device))
+    if (!step.isTask || devices.count(step.device) || onHost.count(step.device))
       continue;
-    if (std::getenv(kGPUEmulationVariable)) {
-      devices[step.device] = createCUDAEmulator(step.device, lookup);
-      sayOnce(step.device, step.device + " is emulated on the CPU (" +
-                               kGPUEmulationVariable + ")");
+    auto device = createDevice(step.device);
+    if (device && (*device)->runsHostCode()) {
+      onHost.insert(step.device);
       continue;
     }
-    auto device = createDevice(step.device);
     if (device) {
       devices[step.device] = std::move(*device);
       continue;
@@ -227,7 +217,7 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
                 ", which is not available: " + device.getStatus().getMessage() +
                 " (compile with --variants all to run its tasks on "
                 "the CPU where it is absent)");
-    fallenBack.insert(step.device);
+    onHost.insert(step.device);
     sayOnce(step.device, step.device + " is not available (" +
                              device.getStatus().getMessage() +
                              "); its tasks run on their CPU code instead");
@@ -268,6 +258,10 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
     }
     auto it = devices.find(step.device);
     if (it == devices.end()) { // the host runs it
+      if (!step.hasHostCode)
+        return Status(StatusCode::DataLoss,
+                      source + ": task " + step.function + " runs on " +
+                          step.device + ", which runs host code, but has none");
       step.hostEntry =
           reinterpret_cast<void (*)(void **)>(lookup("weft_" + step.function));
       if (!step.hostEntry)
@@ -281,8 +275,8 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
                     source + ": the artifact has no GPU code for " +
                         step.function);
     step.runner = it->second.get();
-    auto program =
-        step.runner->loadProgram(code->view(), step.function, weightBytes);
+    auto program = step.runner->loadProgram(code->view(), step.function,
+                                            weightBytes, lookup);
     if (!program)
       return Status(program.getStatus().getCode(),
                     source + ": " + program.getStatus().getMessage());

@@ -42,8 +42,9 @@ public:
   /// Whether any task runs host code.
   bool needsHostCode() const;
 
-  /// Creates the GPU devices and loads each task's code; `lookup` finds an
-  /// entry point of the host code ("weft_<partition>").
+  /// Creates the devices the tasks are placed on (by their drivers) and
+  /// loads each task's code; `lookup` finds a function of the host code
+  /// (a task's entry point "weft_<partition>", an emulated kernel).
   Status load(const Artifact &artifact, const std::string &source,
               const std::function<void *(const std::string &)> &lookup);
 

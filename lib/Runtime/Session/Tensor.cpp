@@ -52,10 +52,14 @@ int64_t TensorSpec::getElementCount() const {
 }
 
 std::string TensorSpec::describe() const {
+  // A message stays a line, whatever rank a file claims.
+  constexpr size_t kMaxShown = 16;
   std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
+  for (size_t i = 0; i < shape.size() && i < kMaxShown; ++i)
     text += (i ? "," : "") +
             (shape[i] == kDynamicDim ? "?" : std::to_string(shape[i]));
+  if (shape.size() > kMaxShown)
+    text += ",... (" + std::to_string(shape.size()) + " dims)";
   return text + "] " + getDTypeName(dtype);
 }
 

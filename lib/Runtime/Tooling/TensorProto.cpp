@@ -194,6 +194,9 @@ StatusOr<Tensor> readTensorProto(const std::string &path) {
       dtype = t.type;
       known = true;
     }
+  if (dataType == 0)
+    return bad(bytes.empty() ? "the file is empty"
+                             : "it has no element type (data_type)");
   if (!known)
     return Status(StatusCode::Unsupported,
                   path + ": element type " + std::to_string(dataType) +

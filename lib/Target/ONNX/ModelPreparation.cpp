@@ -75,6 +75,29 @@ bool fail(PreparationError &error, std::string message, std::string node = "") {
   return false;
 }
 
+/// Fails with an error of ONNX's type inference, which names the node inside
+/// its message ("[ShapeInferenceError] (op_type:Add, node name: add): ..."):
+/// the node moves to the diagnostic's location, as every other error has it.
+bool failInference(PreparationError &error, const std::string &what,
+                   const std::string &message) {
+  static const std::string kOpType = "(op_type:", kNodeName = ", node name: ";
+  size_t open = message.find(kOpType);
+  size_t name =
+      open == std::string::npos ? open : message.find(kNodeName, open);
+  size_t close = name == std::string::npos ? name : message.find("): ", name);
+  if (close == std::string::npos)
+    return fail(error, what + ": " + message);
+  std::string opType =
+      message.substr(open + kOpType.size(), name - open - kOpType.size());
+  std::string node =
+      message.substr(name + kNodeName.size(), close - name - kNodeName.size());
+  std::string detail = message.substr(close + 3);
+  for (const char *tag : {"[ShapeInferenceError] ", "[TypeInferenceError] "})
+    if (StringRef(detail).starts_with(tag))
+      detail = detail.substr(std::strlen(tag));
+  return fail(error, what + " (" + opType + "): " + detail, node);
+}
+
 /// Key of a model-local function: "domain:name".
 std::string functionKey(const std::string &domain, const std::string &name) {
   return domain + ":" + name;
@@ -750,7 +773,7 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
       onnx::shape_inference::InferShapes(
           model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
-      return fail(error, std::string("type inference failed: ") + e.what());
+      return failInference(error, "type inference failed", e.what());
     }
   }
 
@@ -774,9 +797,9 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
       onnx::shape_inference::InferShapes(
           model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
-      return fail(error, std::string("type inference failed after "
-                                     "expanding function bodies: ") +
-                             e.what());
+      return failInference(
+          error, "type inference failed after expanding function bodies",
+          e.what());
     }
   }
   return true;

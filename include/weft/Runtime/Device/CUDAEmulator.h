@@ -1,4 +1,4 @@
-//===- CUDAEmulator.h - CUDA programs run on the CPU, for testing -*- C++
+//===- CUDAEmulator.h - CUDA programs run on the CPU, for testing *- C++
 //-*-===//
 //
 // A stand-in for a GPU that runs an artifact's CUDA programs on the CPU,
@@ -20,14 +20,11 @@
 
 namespace weft::runtime {
 
-/// Finds a symbol of the artifact's host code (null if absent).
-using SymbolLookup = std::function<void *(const std::string &)>;
+/// The emulated device `name` ("cuda:0"); its kernels come from the host
+/// code its programs are loaded with.
+std::unique_ptr<Device> createCUDAEmulator(const std::string &name);
 
-/// The emulated device `name` ("cuda:0"); kernels come from `lookup`.
-std::unique_ptr<Device> createCUDAEmulator(const std::string &name,
-                                           SymbolLookup lookup);
-
-/// The environment variable that makes sessions emulate their GPUs.
+/// The environment variable that makes the cuda driver emulate its GPUs.
 constexpr const char *kGPUEmulationVariable = "WEFT_GPU_EMULATION";
 
 } // namespace weft::runtime

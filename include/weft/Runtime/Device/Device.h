@@ -25,6 +25,9 @@ class Device;
 /// Work for a device: runs on the device's worker thread, is told the device.
 using Kernel = std::function<Status(Device &)>;
 
+/// Finds a function of the artifact's host code by symbol (null if absent).
+using HostSymbolLookup = std::function<void *(const std::string &)>;
+
 /// Code a device loaded (a CUDA program of the artifact): runs on the device
 /// with its arguments in the device's memory.
 class Executable {
@@ -53,6 +56,9 @@ public:
   /// Whether the device computes on host memory (then the memory functions
   /// below are plain host allocations and copies).
   virtual bool usesHostMemory() const { return true; }
+  /// Whether tasks placed on the device run as the artifact's host code
+  /// (their `weft_<task>` entry points) rather than as programs it loads.
+  virtual bool runsHostCode() const { return false; }
   /// Allocates `bytes` of the device's memory (64-byte aligned); a device
   /// out of memory returns ResourceExhausted and stays usable.
   virtual StatusOr<void *> allocate(size_t bytes);
@@ -63,10 +69,13 @@ public:
   virtual Status copyToHost(void *host, const void *device, size_t bytes);
   /// Loads `code` (for a CUDA device: the artifact's GpuCode section),
   /// program `name` of it, with the constants it reads from `weights` (the
-  /// Weights section). Devices that run no loaded code return Unsupported.
+  /// Weights section); `hostCode` finds functions of the artifact's host
+  /// code, for devices that run kernels compiled for the host. Devices that
+  /// run no loaded code return Unsupported.
   virtual StatusOr<std::unique_ptr<Executable>>
   loadProgram(std::string_view code, const std::string &name,
-              std::string_view weights);
+              std::string_view weights,
+              const HostSymbolLookup &hostCode = nullptr);
 
 protected:
   explicit Device(std::string name) : name(std::move(name)) {}

@@ -22,6 +22,7 @@ public:
       : Device(std::move(name)), cores(std::move(cores)) {}
 
   int getMemorySpace() const override { return 0; }
+  bool runsHostCode() const override { return true; }
 
   Status bindWorkerThread() override {
     if (cores.empty())

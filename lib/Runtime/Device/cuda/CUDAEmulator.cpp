@@ -121,8 +121,7 @@ private:
 
 class CUDAEmulator : public Device {
 public:
-  CUDAEmulator(std::string name, SymbolLookup lookup)
-      : Device(std::move(name)), lookup(std::move(lookup)) {}
+  explicit CUDAEmulator(std::string name) : Device(std::move(name)) {}
 
   // A memory space of its own, so values move by transfers as on a GPU.
   int getMemorySpace() const override { return 3000; }
@@ -131,7 +130,8 @@ public:
 
   StatusOr<std::unique_ptr<Executable>>
   loadProgram(std::string_view text, const std::string &name,
-              std::string_view weightBytes) override {
+              std::string_view weightBytes,
+              const HostSymbolLookup &lookup) override {
     auto code = cuda::parseGpuCode(text, weightBytes.size());
     if (!code)
       return Status(code.getStatus().getCode(),
@@ -149,7 +149,8 @@ public:
         continue;
       std::string symbol =
           "weft_emu_" + launch->module + "__" + launch->kernel + "_packed";
-      auto kernel = reinterpret_cast<PackedKernel>(lookup(symbol));
+      auto kernel =
+          reinterpret_cast<PackedKernel>(lookup ? lookup(symbol) : nullptr);
       if (!kernel)
         return Status(StatusCode::NotFound,
                       getName() +
@@ -168,16 +169,12 @@ public:
         new EmulatedProgram(getName(), std::move(*code), program,
                             std::move(kernels), std::move(weights)));
   }
-
-private:
-  SymbolLookup lookup;
 };
 
 } // namespace
 
-std::unique_ptr<Device> createCUDAEmulator(const std::string &name,
-                                           SymbolLookup lookup) {
-  return std::make_unique<CUDAEmulator>(name, std::move(lookup));
+std::unique_ptr<Device> createCUDAEmulator(const std::string &name) {
+  return std::make_unique<CUDAEmulator>(name);
 }
 
 } // namespace weft::runtime

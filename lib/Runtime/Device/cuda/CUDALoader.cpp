@@ -11,14 +11,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDADriverInterface.h"
+#include "weft/Runtime/Device/CUDAEmulator.h"
 #include "weft/Runtime/Device/Device.h"
 
 #include <cctype>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <map>
 #include <mutex>
+#include <set>
 #include <unistd.h>
 
 namespace weft::runtime {
@@ -114,7 +117,7 @@ public:
 
   StatusOr<std::unique_ptr<Executable>>
   loadProgram(std::string_view code, const std::string &name,
-              std::string_view weights) override {
+              std::string_view weights, const HostSymbolLookup &) override {
     WeftCUDAStatus status = makeStatus();
     WeftCUDAProgram *program =
         driver.loadProgram(device, code.data(), code.size(), name.c_str(),
@@ -280,6 +283,16 @@ void registerCUDADeviceDriver() {
       [](int index,
          const std::string &options) -> StatusOr<std::unique_ptr<Device>> {
         std::string name = "cuda:" + std::to_string(index);
+        // For testing where no GPU is: the programs run on the CPU.
+        if (std::getenv(kGPUEmulationVariable)) {
+          static std::mutex mutex;
+          static std::set<std::string> told;
+          std::lock_guard<std::mutex> lock(mutex);
+          if (told.insert(name).second)
+            std::fprintf(stderr, "weft: %s is emulated on the CPU (%s)\n",
+                         name.c_str(), kGPUEmulationVariable);
+          return createCUDAEmulator(name);
+        }
         auto driver = loadDriverLibrary(name);
         if (!driver)
           return driver.getStatus();

@@ -3,8 +3,10 @@
 #include "weft/Runtime/Device/FaultInjection.h"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <set>
 #include <thread>
 
 namespace weft::runtime {
@@ -19,6 +21,7 @@ public:
   Status bindWorkerThread() override { return inner->bindWorkerThread(); }
   // Memory and loaded code are the wrapped device's; faults hit kernels.
   bool usesHostMemory() const override { return inner->usesHostMemory(); }
+  bool runsHostCode() const override { return inner->runsHostCode(); }
   StatusOr<void *> allocate(size_t bytes) override {
     return inner->allocate(bytes);
   }
@@ -31,8 +34,9 @@ public:
   }
   StatusOr<std::unique_ptr<Executable>>
   loadProgram(std::string_view code, const std::string &name,
-              std::string_view weights) override {
-    return inner->loadProgram(code, name, weights);
+              std::string_view weights,
+              const HostSymbolLookup &hostCode) override {
+    return inner->loadProgram(code, name, weights, hostCode);
   }
 
   Status execute(const Kernel &kernel) override {
@@ -68,29 +72,34 @@ private:
 
 StatusOr<FaultPlan> parseFaultPlan(const std::string &text) {
   FaultPlan plan;
+  auto bad = [](const std::string &item, const std::string &why) {
+    return Status(StatusCode::InvalidArgument,
+                  "bad fault '" + item + "': " + why +
+                      " (slow=F with F from 1 to 1000, fail-once=N, "
+                      "fail-after=N with N a whole number)");
+  };
   size_t at = 0;
-  while (at < text.size()) {
+  while (at <= text.size()) {
     size_t comma = text.find(',', at);
     std::string item = text.substr(at, comma - at);
     size_t eq = item.find('=');
     std::string key = item.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
     char *end = nullptr;
-    double number = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end || number < 0)
-      return Status(StatusCode::InvalidArgument,
-                    "bad fault '" + item +
-                        "' (slow=F, fail-once=N, fail-after=N)");
-    if (key == "slow" && number >= 1)
-      plan.slowFactor = number;
-    else if (key == "fail-once")
-      plan.failOnce = int64_t(number);
-    else if (key == "fail-after")
-      plan.failAfter = int64_t(number);
-    else
-      return Status(StatusCode::InvalidArgument,
-                    "bad fault '" + item +
-                        "' (slow=F, fail-once=N, fail-after=N)");
+    errno = 0;
+    if (key == "slow") {
+      double factor = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end || errno || !(factor >= 1 && factor <= 1000))
+        return bad(item, "the slowdown must be a number from 1 to 1000");
+      plan.slowFactor = factor;
+    } else if (key == "fail-once" || key == "fail-after") {
+      long long count = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end || errno || count < 0)
+        return bad(item, "the kernel number must be a whole number");
+      (key == "fail-once" ? plan.failOnce : plan.failAfter) = count;
+    } else {
+      return bad(item, "unknown fault");
+    }
     if (comma == std::string::npos)
       break;
     at = comma + 1;
@@ -108,11 +117,15 @@ createDevices(const std::vector<std::string> &specs,
               const std::map<std::string, std::string> &faults) {
   std::vector<std::unique_ptr<Device>> devices;
   std::map<std::string, std::string> unused = faults;
+  std::set<std::string> named;
   for (const std::string &spec : specs) {
     auto device = createDevice(spec);
     if (!device)
       return device.getStatus();
     std::unique_ptr<Device> d = std::move(*device);
+    if (!named.insert(d->getName()).second)
+      return Status(StatusCode::InvalidArgument,
+                    "device " + d->getName() + " is named twice");
     auto fault = faults.find(d->getName());
     if (fault != faults.end()) {
       auto plan = parseFaultPlan(fault->second);
