@@ -27,17 +27,24 @@ predecessorsOf(const PlacementProblem &p) {
 /// over capable devices plus the longest path of mean transfer + rank below.
 std::vector<int> rankOrder(const PlacementProblem &p) {
   int n = p.getNumTasks(), devices = p.numDevices;
-  // Mean seconds per byte over all device pairs, and mean latency.
+  // Mean seconds per byte over device pairs, and mean latency: over all
+  // pairs, or past a million of them over an even spread of partners for
+  // each device (the means only rank tasks).
+  constexpr int64_t kMaxPairs = 1'000'000;
+  int partners =
+      devices > 1 ? int(std::min<int64_t>(
+                        devices - 1, std::max<int64_t>(1, kMaxPairs / devices)))
+                  : 0;
   double perByte = 0, latency = 0;
-  int pairs = 0;
+  int64_t pairs = 0;
   for (int a = 0; a < devices; ++a)
-    for (int b = 0; b < devices; ++b)
-      if (a != b) {
-        double zero = p.transferTime(a, b, 0);
-        latency += zero;
-        perByte += (p.transferTime(a, b, 1e6) - zero) / 1e6;
-        ++pairs;
-      }
+    for (int j = 0; j < partners; ++j) {
+      int b = int((a + 1 + int64_t(j) * (devices - 1) / partners) % devices);
+      double zero = p.transferTime(a, b, 0);
+      latency += zero;
+      perByte += (p.transferTime(a, b, 1e6) - zero) / 1e6;
+      ++pairs;
+    }
   if (pairs) {
     perByte /= pairs;
     latency /= pairs;
@@ -204,13 +211,15 @@ static Placement listScheduleHEFT(const PlacementProblem &p) {
 static Placement scheduleInOrder(const PlacementProblem &p,
                                  const std::vector<int> &order,
                                  const std::vector<int> &device);
+static Placement placeSingleInOrder(const PlacementProblem &p,
+                                    const std::vector<int> &order, int device);
 
 /// Moves single tasks to other devices while that shortens the makespan
 /// (first improvement), within a budget of task schedulings.
-static Placement improveByMoves(const PlacementProblem &p, Placement best,
+static Placement improveByMoves(const PlacementProblem &p,
+                                const std::vector<int> &order, Placement best,
                                 int64_t budget) {
   int n = p.getNumTasks();
-  std::vector<int> order = rankOrder(p);
   bool improved = true;
   while (improved && budget > 0) {
     improved = false;
@@ -221,7 +230,7 @@ static Placement improveByMoves(const PlacementProblem &p, Placement best,
         std::vector<int> device = best.device;
         device[t] = d;
         Placement candidate = scheduleInOrder(p, order, device);
-        budget -= n;
+        budget -= n + p.numDevices; // a schedule also sets up every device
         if (candidate.error.empty() && candidate.makespan < best.makespan) {
           best = std::move(candidate);
           improved = true;
@@ -239,9 +248,30 @@ Placement placeHEFT(const PlacementProblem &p) {
   // dominate (high CCR). Its schedule and each single-device schedule are
   // refined by moving single tasks between devices (on graphs small enough
   // for that to be cheap); the shortest wins.
+  // Only the best few single-device schedules are refined: with many
+  // devices, most are alike.
+  // devices, most are alike. They are chosen by the sum of their tasks' run
+  // times there (a device that cannot run a task counts its fastest run
+  // elsewhere), which needs no schedule.
+  constexpr size_t kSingleStarts = 4;
+  std::vector<int> order = rankOrder(p);
+  std::vector<double> work(p.numDevices, 0);
+  for (int t = 0; t < p.getNumTasks(); ++t) {
+    double fastest =
+        *std::min_element(p.runTime[t].begin(), p.runTime[t].end());
+    for (int d = 0; d < p.numDevices; ++d)
+      work[d] += std::isfinite(p.runTime[t][d]) ? p.runTime[t][d] : fastest;
+  }
+  std::vector<int> byWork(p.numDevices);
+  std::iota(byWork.begin(), byWork.end(), 0);
+  size_t candidates = std::min<size_t>(kSingleStarts, byWork.size());
+  std::partial_sort(byWork.begin(), byWork.begin() + candidates, byWork.end(),
+                    [&](int a, int b) {
+                      return work[a] < work[b] || (work[a] == work[b] && a < b);
+                    });
   std::vector<Placement> starts = {std::move(heft)};
-  for (int d = 0; d < p.numDevices; ++d) {
-    Placement single = placeSingle(p, d);
+  for (size_t i = 0; i < candidates; ++i) {
+    Placement single = placeSingleInOrder(p, order, byWork[i]);
     if (single.error.empty())
       starts.push_back(std::move(single));
   }
@@ -250,9 +280,10 @@ Placement placeHEFT(const PlacementProblem &p) {
   Placement best;
   best.makespan = kInfinity;
   for (Placement &start : starts) {
-    Placement refined = p.getNumTasks() <= kMaxTasksForMoves
-                            ? improveByMoves(p, std::move(start), kMoveBudget)
-                            : std::move(start);
+    Placement refined =
+        p.getNumTasks() <= kMaxTasksForMoves
+            ? improveByMoves(p, order, std::move(start), kMoveBudget)
+            : std::move(start);
     if (refined.makespan < best.makespan)
       best = std::move(refined);
   }
@@ -288,14 +319,19 @@ static Placement scheduleInOrder(const PlacementProblem &p,
   return builder.get();
 }
 
-Placement placeSingle(const PlacementProblem &p, int device) {
+static Placement placeSingleInOrder(const PlacementProblem &p,
+                                    const std::vector<int> &order, int device) {
   std::vector<int> assignment(p.getNumTasks(), device);
   for (int t = 0; t < p.getNumTasks(); ++t)
     if (!std::isfinite(p.runTime[t][device]))
       assignment[t] =
           int(std::min_element(p.runTime[t].begin(), p.runTime[t].end()) -
               p.runTime[t].begin());
-  return evaluatePlacement(p, assignment);
+  return scheduleInOrder(p, order, assignment);
+}
+
+Placement placeSingle(const PlacementProblem &p, int device) {
+  return placeSingleInOrder(p, rankOrder(p), device);
 }
 
 Placement placeGreedy(const PlacementProblem &p) {
@@ -320,9 +356,17 @@ Placement placeExact(const PlacementProblem &p, int maxTasks) {
   if (!best.error.empty())
     return best;
   // Depth-first over assignments in rank order; a partial schedule's
-  // makespan only grows, so it bounds every completion.
+  // makespan only grows, so it bounds every completion. Many alike devices
+  // make the search explode: past a budget of partial schedules it stops
+  // and says so rather than answer with what is not the optimum.
+  // Each partial schedule costs a copy of every device's timeline.
+  const int64_t kMaxSchedules =
+      std::min<int64_t>(20'000'000, 50'000'000 / std::max(1, p.numDevices));
+  int64_t schedules = 0;
   std::function<void(size_t, ScheduleBuilder &)> search =
       [&](size_t i, ScheduleBuilder &builder) {
+        if (++schedules > kMaxSchedules)
+          return;
         if (i == order.size()) {
           if (builder.get().makespan < best.makespan)
             best = builder.get();
@@ -340,6 +384,14 @@ Placement placeExact(const PlacementProblem &p, int maxTasks) {
       };
   ScheduleBuilder root(p);
   search(0, root);
+  if (schedules > kMaxSchedules) {
+    Placement refused;
+    refused.error = "the exact strategy gave up after " +
+                    std::to_string(kMaxSchedules) + " partial schedules (" +
+                    std::to_string(p.numDevices) + " devices, " +
+                    std::to_string(p.getNumTasks()) + " tasks; use heft)";
+    return refused;
+  }
   return best;
 }
 
