@@ -22,10 +22,13 @@ using format::SectionKind;
 
 namespace {
 
-/// Writes an artifact holding the affine model with `manifest` (and a target
-/// section, if given).
+/// The target section of code compiled for this machine.
+const char *kHostTarget = "triple x86_64-pc-linux-gnu\n";
+
+/// Writes an artifact holding the affine model with `manifest` and a target
+/// section ("" leaves it out).
 std::string writeArtifact(const std::string &manifest,
-                          const std::string &target = "",
+                          const std::string &target = kHostTarget,
                           const char *hostCode = WEFT_TEST_AFFINE_MODEL) {
   std::ifstream in(hostCode, std::ios::binary);
   std::string code((std::istreambuf_iterator<char>(in)),
@@ -152,7 +155,8 @@ TEST(SessionTest, SessionsOfDifferentModelsLiveSideBySide) {
   // Both host codes are loaded from memory at once; each session must run
   // its own (y = 2x + 1 and y = 3x + 1).
   std::string twice = writeArtifact(kManifest);
-  std::string thrice = writeArtifact(kManifest, "", WEFT_TEST_AFFINE_MODEL_3);
+  std::string thrice =
+      writeArtifact(kManifest, kHostTarget, WEFT_TEST_AFFINE_MODEL_3);
   auto a = Session::create(twice);
   auto b = Session::create(thrice);
   ASSERT_TRUE(a && b);
@@ -252,6 +256,49 @@ TEST(SessionTest, RefusesABadManifest) {
   EXPECT_NE(session.getStatus().getMessage().find("no entry point 'not_there'"),
             std::string::npos);
   unlink(path.c_str());
+}
+
+/// The message of the failure to open an artifact with `manifest` and
+/// `target`, or "" if it opens.
+std::string openFailure(const std::string &manifest,
+                        const std::string &target = kHostTarget) {
+  std::string path = writeArtifact(manifest, target);
+  auto session = Session::create(path);
+  unlink(path.c_str());
+  return session ? "" : session.getStatus().getMessage();
+}
+
+// A manifest edited with its checksums recomputed: what can be checked
+// against the code is, and the runtime refuses rather than crash.
+TEST(SessionTest, ChecksTheManifestAgainstTheCode) {
+  // The arena the code declares it needs (24 bytes) is more than given.
+  EXPECT_NE(openFailure("weft-manifest 1\nentry weft_main\narena 8\n"
+                        "input x f32 2,3\noutput y f32 2,3\n")
+                .find("the manifest gives weft_main an arena of 8 bytes; its "
+                      "code needs 24"),
+            std::string::npos);
+  EXPECT_EQ(openFailure("weft-manifest 1\nentry weft_main\narena 24\n"
+                        "input x f32 2,3\noutput y f32 2,3\n"),
+            "");
+  // Entry points are found in the artifact's code only, never in the
+  // libraries it links.
+  for (const char *symbol : {"system", "malloc", "exit"})
+    EXPECT_NE(openFailure(std::string("weft-manifest 1\nentry ") + symbol +
+                          "\narena 64\ninput x f32 2,3\noutput y f32 2,3\n")
+                  .find(std::string("no entry point '") + symbol + "'"),
+              std::string::npos)
+        << symbol;
+  // Dims whose product overflows.
+  EXPECT_NE(openFailure("weft-manifest 1\nentry weft_main\narena 64\n"
+                        "input x f32 1099511627776,1099511627776\n"
+                        "output y f32 2,3\n")
+                .find("a tensor larger than 2^40 elements"),
+            std::string::npos);
+  // Host code without a target section is not run.
+  EXPECT_NE(openFailure(kManifest, "").find("no target section"),
+            std::string::npos);
+  EXPECT_NE(openFailure(kManifest, "cpu x\n").find("names no triple"),
+            std::string::npos);
 }
 
 } // namespace

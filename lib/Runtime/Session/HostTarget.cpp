@@ -10,6 +10,9 @@
 
 #include "HostTarget.h"
 
+#include <dlfcn.h>
+#include <link.h>
+
 #include <sstream>
 
 namespace weft::runtime {
@@ -61,11 +64,13 @@ const char *getHostArchitecture() {
 Status checkHostTarget(std::string_view target, const std::string &source) {
   std::istringstream lines{std::string(target)};
   std::string line;
+  bool hasTriple = false;
   while (std::getline(lines, line)) {
     std::istringstream words(line);
     std::string key, value;
     words >> key >> value;
     if (key == "triple") {
+      hasTriple = true;
       std::string arch = value.substr(0, value.find('-'));
       if (arch != getHostArchitecture())
         return Status(StatusCode::Unsupported,
@@ -86,6 +91,41 @@ Status checkHostTarget(std::string_view target, const std::string &source) {
       }
     }
   }
+  if (!hasTriple)
+    return Status(StatusCode::DataLoss,
+                  source + ": the target section names no triple");
+  return Status::ok();
+}
+
+void *findOwnSymbol(void *library, const std::string &name) {
+  if (!library)
+    return nullptr;
+  void *symbol = dlsym(library, name.c_str());
+  link_map *own = nullptr, *found = nullptr;
+  Dl_info info;
+  if (!symbol || dlinfo(library, RTLD_DI_LINKMAP, &own) != 0 ||
+      !dladdr1(symbol, &info, reinterpret_cast<void **>(&found),
+               RTLD_DL_LINKMAP) ||
+      found != own)
+    return nullptr;
+  return symbol;
+}
+
+Status checkDeclaredArena(void *library, const std::string &entry,
+                          uint64_t arenaBytes, const std::string &source) {
+  const auto *declared = static_cast<const int64_t *>(
+      findOwnSymbol(library, entry + "_arena_bytes"));
+  if (!declared)
+    return Status(StatusCode::DataLoss,
+                  source + ": the host code does not declare the arena " +
+                      entry +
+                      " needs (compiled by an older weft-compile? compile "
+                      "it again)");
+  if (*declared < 0 || uint64_t(*declared) > arenaBytes)
+    return Status(StatusCode::DataLoss,
+                  source + ": the manifest gives " + entry + " an arena of " +
+                      std::to_string(arenaBytes) + " bytes; its code needs " +
+                      std::to_string(*declared));
   return Status::ok();
 }
 

@@ -36,7 +36,13 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
   if (needsHostCode && !code)
     return Status(StatusCode::DataLoss,
                   path + ": the artifact has no host code");
-  if (const auto *target = session->artifact->findSection(SectionKind::Target))
+  // Host code runs only once its target is known to match this CPU.
+  const auto *target = session->artifact->findSection(SectionKind::Target);
+  if (code && !target)
+    return Status(StatusCode::DataLoss,
+                  path + ": the artifact has host code but no target section "
+                         "(the CPU it was compiled for), so it is not run");
+  if (target)
     WEFT_RETURN_IF_ERROR(checkHostTarget(target->view(), path));
   if (code)
     WEFT_RETURN_IF_ERROR(session->loadHostCode(*code, path));
@@ -44,7 +50,7 @@ StatusOr<std::unique_ptr<Session>> Session::create(const std::string &path) {
     void *library = session->library;
     WEFT_RETURN_IF_ERROR(session->graph->load(
         *session->artifact, path, [library](const std::string &name) {
-          return library ? dlsym(library, name.c_str()) : nullptr;
+          return findOwnSymbol(library, name);
         }));
   }
   return session;
@@ -147,6 +153,7 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
     if (!(words >> spec.name >> dtype >> dims) ||
         !parseDType(dtype, spec.dtype))
       return bad("malformed line '" + line + "'");
+    int64_t elements = 1;
     if (dims != "scalar") {
       std::istringstream parts(dims);
       std::string part;
@@ -160,6 +167,10 @@ Status Session::loadManifest(std::string_view text, const std::string &source) {
         if (part.empty() || *end || d < 0 || d > (1ll << 40))
           return bad("bad dimension in '" + line + "'");
         spec.shape.push_back(d);
+        // Sizes computed from the dims must not overflow.
+        if (d > 0 && elements > (int64_t(1) << 40) / d)
+          return bad("a tensor larger than 2^40 elements in '" + line + "'");
+        elements *= d > 0 ? d : 1;
       }
     }
     (kind == "input" ? inputs : outputs).push_back(std::move(spec));
@@ -288,12 +299,12 @@ Status Session::loadHostCode(const Artifact::Section &code,
   if (entryName.empty()) // a graph's tasks name their entry points
     return Status::ok();
   entry =
-      reinterpret_cast<void (*)(void **)>(dlsym(library, entryName.c_str()));
+      reinterpret_cast<void (*)(void **)>(findOwnSymbol(library, entryName));
   if (!entry)
     return Status(StatusCode::DataLoss,
                   source + ": the host code has no entry point '" + entryName +
                       "'");
-  return Status::ok();
+  return checkDeclaredArena(library, entryName, arenaBytes, source);
 }
 
 namespace {

@@ -42,7 +42,9 @@ namespace {
 
 /// Adds `void weft_<f>(void **args)` for every function `f` with a C
 /// interface (`_mlir_ciface_<f>`), which passes args[i] as its i-th argument.
-bool addPackedEntryPoints(llvm::Module &module, std::string &error) {
+bool addPackedEntryPoints(llvm::Module &module,
+                          const llvm::StringMap<int64_t> &arenaBytes,
+                          std::string &error) {
   llvm::LLVMContext &context = module.getContext();
   auto *ptrType = llvm::PointerType::get(context, 0);
   auto *entryType =
@@ -78,9 +80,15 @@ bool addPackedEntryPoints(llvm::Module &module, std::string &error) {
     error = "the lowered module has no function with a C interface";
     return false;
   }
+  auto *i64 = llvm::Type::getInt64Ty(context);
   for (llvm::Function *target : targets) {
-    std::string name =
-        "weft_" + target->getName().drop_front(strlen("_mlir_ciface_")).str();
+    llvm::StringRef function =
+        target->getName().drop_front(strlen("_mlir_ciface_"));
+    std::string name = "weft_" + function.str();
+    new llvm::GlobalVariable(
+        module, i64, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+        llvm::ConstantInt::get(i64, arenaBytes.lookup(function)),
+        name + "_arena_bytes");
     auto *entry = llvm::Function::Create(
         entryType, llvm::Function::ExternalLinkage, name, module);
     llvm::IRBuilder<> builder(
@@ -125,9 +133,10 @@ void tuneLoopHeuristics() {
 
 } // namespace
 
-FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
-                                      std::string &targetDescription,
-                                      std::string &error) {
+FailureOr<std::string>
+emitHostObject(ModuleOp module, int optLevel,
+               const llvm::StringMap<int64_t> &arenaBytes,
+               std::string &targetDescription, std::string &error) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
   registerOpenMPDialectTranslation(*module.getContext());
@@ -138,7 +147,7 @@ FailureOr<std::string> emitHostObject(ModuleOp module, int optLevel,
     error = "cannot translate the lowered module to LLVM IR";
     return failure();
   }
-  if (!addPackedEntryPoints(*llvmModule, error))
+  if (!addPackedEntryPoints(*llvmModule, arenaBytes, error))
     return failure();
 
   llvm::InitializeNativeTarget();

@@ -54,11 +54,17 @@ struct SerializeHostCodePass
     Location loc = host.getLoc();
     host->remove();
     OwningOpRef<ModuleOp> owned(host);
+    llvm::StringMap<int64_t> arenaBytes;
+    if (auto sizes = host->getAttrOfType<DictionaryAttr>(kArenaBytesAttrName))
+      for (NamedAttribute size : sizes)
+        if (auto bytes = dyn_cast<IntegerAttr>(size.getValue()))
+          arenaBytes[size.getName()] = bytes.getInt();
     host->removeAttr(kArenaBytesAttrName);
     host->removeAttr(WeftDialect::getTargetAttrName());
     host.setSymNameAttr(nullptr);
     std::string target, error;
-    auto object = emitHostObject(host, options.optLevel, target, error);
+    auto object =
+        emitHostObject(host, options.optLevel, arenaBytes, target, error);
     auto library = succeeded(object) ? linkSharedObject(*object, options, error)
                                      : FailureOr<std::string>(failure());
     if (failed(library)) {

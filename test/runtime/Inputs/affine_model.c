@@ -34,3 +34,6 @@ void weft_main(void **args) {
   for (int i = 0; i < 6; ++i)
     y->aligned[y->offset + i] = twice[i] + 1;
 }
+
+/* The arena weft_main needs, as the compiler declares it. */
+const int64_t weft_main_arena_bytes = 6 * sizeof(float);

@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <string>
 
@@ -123,10 +124,14 @@ constexpr const char *kEmulatedKernelPrefix = "weft_emu_";
 
 /// Translates an LLVM-dialect module, adds the packed entry points, optimizes
 /// at `optLevel` for this host's CPU and returns the object file's bytes.
-/// `target` receives a description of the CPU compiled for.
-llvm::FailureOr<std::string> emitHostObject(mlir::ModuleOp module, int optLevel,
-                                            std::string &target,
-                                            std::string &error);
+/// Each entry point `weft_<f>` is declared with the arena it needs,
+/// `arenaBytes[f]` (0 if absent), as the constant `weft_<f>_arena_bytes`,
+/// which the runtime checks the manifest against. `target` receives a
+/// description of the CPU compiled for.
+llvm::FailureOr<std::string>
+emitHostObject(mlir::ModuleOp module, int optLevel,
+               const llvm::StringMap<int64_t> &arenaBytes, std::string &target,
+               std::string &error);
 
 /// The CPU features the runtime can test on its host (the artifact's target
 /// lists those the code uses; see docs/artifact.md).
