@@ -4,7 +4,7 @@ JOBS ?= 2
 export CCACHE_DIR ?= /var/cache/weft-ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: setup configure build run check check-tsan bench bench-scheduler bench-placement clean
+.PHONY: setup configure build run check check-tsan fuzz bench bench-scheduler bench-placement clean
 
 setup:
 	bash scripts/setup.sh
@@ -34,6 +34,12 @@ check: setup build
 # The runtime's tests under ThreadSanitizer (its own build, runtime only).
 check-tsan: setup
 	bash scripts/check-tsan.sh
+
+# Every fuzz target under libFuzzer with ASan and UBSan (its own build),
+# FUZZ_SECONDS each (docs/testing.md).
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 # Speed next to ONNX Runtime (not part of check: timings are not tests).
 bench: setup build
