@@ -136,20 +136,27 @@ StatusOr<Tensor> readNpy(const std::string &path) {
       return bad("bad dimension '" + dim + "' in the .npy header");
     shape.push_back(d);
   }
+  // The size the shape says, checked against the file before anything that
+  // large is allocated.
+  uint64_t bytes = getDTypeSize(*dtype);
+  for (int64_t d : shape) {
+    if (d != 0 && bytes > (uint64_t(1) << 62) / uint64_t(d))
+      return bad("the shape in the .npy header is too large");
+    bytes *= uint64_t(d);
+  }
+  uint64_t dataStart = 8 + lengthSize + headerLength;
+  if (std::optional<uint64_t> size = file->getSize();
+      size && *size != dataStart + bytes)
+    return Status(StatusCode::DataLoss,
+                  path + ": the data is " +
+                      (*size < dataStart + bytes ? "shorter" : "longer") +
+                      " than the shape says (" + std::to_string(bytes) +
+                      " bytes expected, " +
+                      std::to_string(*size - std::min(*size, dataStart)) +
+                      " found)");
   StatusOr<Tensor> tensor = Tensor::allocate(*dtype, shape, path);
   if (!tensor)
     return tensor.getStatus();
-  // A regular file's size says at once whether the data is all there.
-  uint64_t dataStart = 8 + lengthSize + headerLength;
-  if (std::optional<uint64_t> size = file->getSize();
-      size && *size != dataStart + tensor->getByteSize())
-    return Status(
-        StatusCode::DataLoss,
-        path + ": the data is " +
-            (*size < dataStart + tensor->getByteSize() ? "shorter" : "longer") +
-            " than the shape says (" + std::to_string(tensor->getByteSize()) +
-            " bytes expected, " +
-            std::to_string(*size - std::min(*size, dataStart)) + " found)");
   WEFT_RETURN_IF_ERROR(file->readExactly(tensor->data(), tensor->getByteSize(),
                                          "the shape's data"));
   return tensor;
