@@ -14,7 +14,8 @@ cmake -G Ninja -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   "-DCMAKE_C_FLAGS=-fsanitize=thread" "-DCMAKE_CXX_FLAGS=-fsanitize=thread" \
   "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" \
-  "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=thread" > /dev/null
+  "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=thread" \
+  "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread" > /dev/null
 cmake --build "$build" -j2 --target weft-runtime-unittests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   "$build/bin/weft-runtime-unittests" --gtest_brief=1

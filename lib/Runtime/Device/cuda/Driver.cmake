@@ -18,12 +18,15 @@ if(CUDAToolkit_FOUND)
   )
   target_include_directories(weft_cuda PRIVATE ${WEFT_SOURCE_DIR}/include)
   target_link_libraries(weft_cuda PRIVATE CUDA::cuda_driver CUDA::cublas)
-  # Only the entry point is exported; every symbol must resolve at link time.
+  # Only the entry point is exported; every symbol must resolve at link time
+  # (but in sanitizer builds, whose runtime the executable brings).
   set_target_properties(weft_cuda PROPERTIES
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(weft_cuda PRIVATE -Wl,--no-undefined)
+  if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize=")
+    target_link_options(weft_cuda PRIVATE -Wl,--no-undefined)
+  endif()
   set_source_files_properties(cuda/CUDALoader.cpp PROPERTIES
     COMPILE_DEFINITIONS
     "WEFT_CUDA_DRIVER_BUILD_PATH=\"$<TARGET_FILE:weft_cuda>\"")
