@@ -5,6 +5,9 @@
 #include "weft/Dialect/ONNX/IR/AttributeRules.h"
 #include "weft/Target/ONNX/ProtoConversion.h"
 
+#include <map>
+#include <set>
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -301,6 +304,91 @@ bool checkAttributeValues(const onnx::GraphProto &graph,
         if (!problem.empty())
           return fail(error, problem, nodeName(node));
       }
+    return true;
+  });
+}
+
+bool checkSpatialAttributes(const onnx::GraphProto &graph,
+                            PreparationError &error) {
+  return forEachGraph(graph, [&](const onnx::GraphProto &g) {
+    // Ranks known before type inference: graph inputs and initializers.
+    std::map<std::string, int> ranks;
+    for (const auto &input : g.input())
+      if (input.type().tensor_type().has_shape())
+        ranks[input.name()] = input.type().tensor_type().shape().dim_size();
+    for (const auto &tensor : g.initializer())
+      ranks[tensor.name()] = tensor.dims_size();
+    auto rankOf = [&](const onnx::NodeProto &node, int i) {
+      auto it = i < node.input_size() ? ranks.find(node.input(i)) : ranks.end();
+      return it == ranks.end() ? -1 : it->second;
+    };
+    static const std::set<std::string> kConvs = {"Conv", "ConvTranspose",
+                                                 "ConvInteger", "QLinearConv"};
+    static const std::set<std::string> kPools = {
+        "MaxPool", "AveragePool", "LpPool", "MaxRoiPool", "MaxUnpool"};
+    for (const auto &node : g.node()) {
+      bool conv = kConvs.count(node.op_type()) > 0;
+      if (!conv && !kPools.count(node.op_type()))
+        continue;
+      // ONNX's own shape inference indexes these by the spatial rank without
+      // checking (Debian's libonnx crashes): they must agree first.
+      int input = rankOf(node, 0);
+      int weight =
+          conv ? rankOf(node, node.op_type() == "QLinearConv" ? 3 : 1) : -1;
+      if (input >= 0 && weight >= 0 && input != weight)
+        return fail(error,
+                    node.op_type() + " input has rank " +
+                        std::to_string(input) + " and its weight rank " +
+                        std::to_string(weight) + "; they must be equal",
+                    nodeName(node));
+      int rank = weight >= 0 ? weight : input;
+      if (rank >= 0 && rank < 3)
+        return fail(error,
+                    node.op_type() +
+                        " needs a rank of at least 3 (batch, "
+                        "channels and a spatial dim), got " +
+                        std::to_string(rank),
+                    nodeName(node));
+      int spatial = rank - 2;
+      for (const auto &attr : node.attribute()) {
+        int expected = attr.name() == "pads" ? 2 * spatial
+                       : attr.name() == "kernel_shape" ||
+                               attr.name() == "strides" ||
+                               attr.name() == "dilations" ||
+                               attr.name() == "output_padding" ||
+                               attr.name() == "output_shape"
+                           ? spatial
+                           : -1;
+        if (expected < 0 || rank < 0)
+          continue;
+        if (attr.ints_size() != expected)
+          return fail(error,
+                      node.op_type() + " attribute '" + attr.name() + "' has " +
+                          std::to_string(attr.ints_size()) + " values; " +
+                          std::to_string(spatial) + " spatial dims need " +
+                          std::to_string(expected),
+                      nodeName(node));
+      }
+      // Without a known rank, kernel_shape gives it: the others must agree.
+      if (rank < 0)
+        for (const auto &kernel : node.attribute())
+          if (kernel.name() == "kernel_shape")
+            for (const auto &attr : node.attribute()) {
+              int k = kernel.ints_size();
+              int expected =
+                  attr.name() == "pads" ? 2 * k
+                  : attr.name() == "strides" || attr.name() == "dilations" ? k
+                                                                           : -1;
+              if (expected >= 0 && attr.ints_size() != expected)
+                return fail(error,
+                            node.op_type() + " attribute '" + attr.name() +
+                                "' has " + std::to_string(attr.ints_size()) +
+                                " values; kernel_shape's " + std::to_string(k) +
+                                " spatial dims need " +
+                                std::to_string(expected),
+                            nodeName(node));
+            }
+    }
     return true;
   });
 }

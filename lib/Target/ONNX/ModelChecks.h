@@ -33,6 +33,14 @@ bool checkTensors(const onnx::GraphProto &graph, PreparationError &error);
 bool checkAttributeValues(const onnx::GraphProto &graph,
                           PreparationError &error);
 
+/// Convolutions and pools: input and weight of one rank, and `kernel_shape`,
+/// `pads`, `strides`, `dilations` (ConvTranspose's `output_padding`,
+/// `output_shape` too) of the lengths their spatial rank needs, where ranks
+/// are known before type inference (ONNX's own inference indexes them
+/// unchecked).
+bool checkSpatialAttributes(const onnx::GraphProto &graph,
+                            PreparationError &error);
+
 } // namespace weft
 
 #endif // WEFT_LIB_TARGET_ONNX_MODELCHECKS_H

@@ -727,7 +727,8 @@ bool prepareModel(onnx::ModelProto &model, StringRef baseDir,
   if (!checkOperators(model, opset, error) ||
       !checkGraphStructure(model.graph(), error) ||
       !checkTensors(model.graph(), error) ||
-      !checkAttributeValues(model.graph(), error))
+      !checkAttributeValues(model.graph(), error) ||
+      !checkSpatialAttributes(model.graph(), error))
     return false;
   if (!loadExternalData(model, baseDir, options, error))
     return false;

@@ -292,6 +292,17 @@ def main(outdir):
                           strides=[0, 0])],
         [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])]))
 
+    # Found by fuzz-onnx-import: ONNX's own inference read past `pads` when
+    # the weight had more spatial dims than the input.
+    w5 = raw_tensor("w", FLOAT, [1, 1, 3, 3, 1], np.zeros(9, np.float32).tobytes())
+    write(outdir, "conv-weight-rank.onnx", model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", pads=[1, 1, 1, 1])],
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])], [w5]))
+    write(outdir, "maxpool-pads-length.onnx", model(
+        [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
+                          pads=[1, 1])],
+        [conv_in], [vi("y", FLOAT, [1, 1, 6, 6])]))
+
     # --- External data --------------------------------------------------
     with open(os.path.join(outdir, "small.bin"), "wb") as f:
         f.write(bytes(16))
