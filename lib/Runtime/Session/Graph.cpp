@@ -1,6 +1,7 @@
 //===- Graph.cpp - A model placed on several devices ----------------------===//
 
 #include "Graph.h"
+#include "HostTarget.h"
 #include "weft/Runtime/Base/File.h"
 
 #include <cstdlib>
@@ -268,19 +269,8 @@ Status Graph::load(const Artifact &artifact, const std::string &source,
         return Status(StatusCode::DataLoss,
                       source + ": the host code has no entry point 'weft_" +
                           step.function + "'");
-      // The arena the manifest gives the task must be what its code needs.
-      const auto *declared = static_cast<const int64_t *>(
-          lookup("weft_" + step.function + "_arena_bytes"));
-      if (!declared || *declared < 0 ||
-          uint64_t(*declared) > step.hostArenaBytes)
-        return Status(StatusCode::DataLoss,
-                      source + ": the manifest gives task " + step.function +
-                          " an arena of " +
-                          std::to_string(step.hostArenaBytes) +
-                          " bytes; its code " +
-                          (declared ? "needs " + std::to_string(*declared)
-                                    : std::string("does not say what it "
-                                                  "needs (compile it again)")));
+      WEFT_RETURN_IF_ERROR(checkDeclaredArena(lookup, "weft_" + step.function,
+                                              step.hostArenaBytes, source));
       continue;
     }
     if (!code)

@@ -111,10 +111,11 @@ void *findOwnSymbol(void *library, const std::string &name) {
   return symbol;
 }
 
-Status checkDeclaredArena(void *library, const std::string &entry,
-                          uint64_t arenaBytes, const std::string &source) {
-  const auto *declared = static_cast<const int64_t *>(
-      findOwnSymbol(library, entry + "_arena_bytes"));
+Status checkDeclaredArena(const HostSymbolLookup &lookup,
+                          const std::string &entry, uint64_t arenaBytes,
+                          const std::string &source) {
+  const auto *declared =
+      static_cast<const int64_t *>(lookup(entry + "_arena_bytes"));
   if (!declared)
     return Status(StatusCode::DataLoss,
                   source + ": the host code does not declare the arena " +

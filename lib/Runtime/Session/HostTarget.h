@@ -4,6 +4,7 @@
 #define WEFT_LIB_RUNTIME_SESSION_HOSTTARGET_H
 
 #include "weft/Runtime/Base/Status.h"
+#include "weft/Runtime/Device/Device.h"
 
 #include <cstdint>
 #include <string>
@@ -22,9 +23,10 @@ void *findOwnSymbol(void *library, const std::string &name);
 
 /// Checks that `arenaBytes`, the arena the manifest gives entry point
 /// `entry`, is at least what the code declares it needs
-/// (`<entry>_arena_bytes`, which the compiler defines).
-Status checkDeclaredArena(void *library, const std::string &entry,
-                          uint64_t arenaBytes, const std::string &source);
+/// (`<entry>_arena_bytes`, which the compiler defines), found by `lookup`.
+Status checkDeclaredArena(const HostSymbolLookup &lookup,
+                          const std::string &entry, uint64_t arenaBytes,
+                          const std::string &source);
 
 } // namespace weft::runtime
 

@@ -304,7 +304,9 @@ Status Session::loadHostCode(const Artifact::Section &code,
     return Status(StatusCode::DataLoss,
                   source + ": the host code has no entry point '" + entryName +
                       "'");
-  return checkDeclaredArena(library, entryName, arenaBytes, source);
+  return checkDeclaredArena(
+      [this](const std::string &name) { return findOwnSymbol(library, name); },
+      entryName, arenaBytes, source);
 }
 
 namespace {

@@ -349,7 +349,13 @@ bool checkSpatialAttributes(const onnx::GraphProto &graph,
                         "channels and a spatial dim), got " +
                         std::to_string(rank),
                     nodeName(node));
+      // The spatial rank: from the ranks, else from kernel_shape.
       int spatial = rank - 2;
+      for (const auto &attr : node.attribute())
+        if (rank < 0 && attr.name() == "kernel_shape")
+          spatial = attr.ints_size();
+      if (spatial < 0)
+        continue;
       for (const auto &attr : node.attribute()) {
         int expected = attr.name() == "pads" ? 2 * spatial
                        : attr.name() == "kernel_shape" ||
@@ -359,9 +365,7 @@ bool checkSpatialAttributes(const onnx::GraphProto &graph,
                                attr.name() == "output_shape"
                            ? spatial
                            : -1;
-        if (expected < 0 || rank < 0)
-          continue;
-        if (attr.ints_size() != expected)
+        if (expected >= 0 && attr.ints_size() != expected)
           return fail(error,
                       node.op_type() + " attribute '" + attr.name() + "' has " +
                           std::to_string(attr.ints_size()) + " values; " +
@@ -369,25 +373,6 @@ bool checkSpatialAttributes(const onnx::GraphProto &graph,
                           std::to_string(expected),
                       nodeName(node));
       }
-      // Without a known rank, kernel_shape gives it: the others must agree.
-      if (rank < 0)
-        for (const auto &kernel : node.attribute())
-          if (kernel.name() == "kernel_shape")
-            for (const auto &attr : node.attribute()) {
-              int k = kernel.ints_size();
-              int expected =
-                  attr.name() == "pads" ? 2 * k
-                  : attr.name() == "strides" || attr.name() == "dilations" ? k
-                                                                           : -1;
-              if (expected >= 0 && attr.ints_size() != expected)
-                return fail(error,
-                            node.op_type() + " attribute '" + attr.name() +
-                                "' has " + std::to_string(attr.ints_size()) +
-                                " values; kernel_shape's " + std::to_string(k) +
-                                " spatial dims need " +
-                                std::to_string(expected),
-                            nodeName(node));
-            }
     }
     return true;
   });
